@@ -44,9 +44,22 @@ class Config:
     ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
     ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
 
-    # Socket.IO transport.
-    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Socket.IO transport. The async mode is the one `python serve.py` starts (eventlet or gevent);
+    # processes it did not start (flask CLI, tests) run threading and never import either.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    # redis://... shares rooms, presence and typing between server processes (and outside emitters).
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    # Pub/sub channel on the queue, also the prefix of AddChat's Redis keys.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "addchat")
+    # Largest Socket.IO packet a client may send (typing and presence events are tiny).
+    ADDCHAT_SOCKET_MAX_PAYLOAD = _env_int("ADDCHAT_SOCKET_MAX_PAYLOAD", 16 * 1024)
+    # Seconds a connection stays online in Redis without its process's heartbeat (a crashed process).
+    ADDCHAT_PRESENCE_TTL = _env_int("ADDCHAT_PRESENCE_TTL", 60)
+    # Most users one connection may watch for online/offline changes.
+    ADDCHAT_PRESENCE_WATCH_MAX = _env_int("ADDCHAT_PRESENCE_WATCH_MAX", 200)
+    # Typing: a "start" is relayed at most once per throttle; the state lapses after the timeout.
+    ADDCHAT_TYPING_THROTTLE_MS = _env_int("ADDCHAT_TYPING_THROTTLE_MS", 1000)
+    ADDCHAT_TYPING_TIMEOUT_MS = _env_int("ADDCHAT_TYPING_TIMEOUT_MS", 6000)
 
     # Pusher transport: four settings point it at Pusher itself or at any Pusher-protocol server.
     PUSHER_APP_ID = os.environ.get("PUSHER_APP_ID", "100001")
@@ -69,6 +82,8 @@ class TestingConfig(Config):
 
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # The Flask test client runs in-process; real-server socket tests pick their own mode.
+    SOCKETIO_ASYNC_MODE = "threading"
     RATELIMIT_ENABLED = True
 
 

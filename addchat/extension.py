@@ -62,7 +62,7 @@ class AddChat:
 
     def init_app(self, app, user_model=None, db=None, can_chat=None, admin_check=None):
         """Bind AddChat to the app: state, extensions, blueprints, socket handlers, CLI."""
-        from addchat import admin, api, cli, widget
+        from addchat import admin, api, cli, realtime, widget
 
         options = {**self.options}
         user_model = user_model or options.get("user_model")
@@ -79,11 +79,8 @@ class AddChat:
         )
         csrf.init_app(app)
         limiter.init_app(app)
-        socketio.init_app(
-            app,
-            async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
-            message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        )
+        socketio.init_app(app, **realtime.socketio_options(app))
+        realtime.init_app(app)
         app.extensions["addchat"].transports = build_transports(app)
         app.register_blueprint(api.bp, url_prefix="/addchat/api")
         app.register_blueprint(widget.bp, url_prefix="/addchat")
