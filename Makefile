@@ -26,8 +26,9 @@ db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask addchat seed-demo
 
+# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: eventlet by default, or gevent).
 run: db
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/python serve.py --host 127.0.0.1 --port 5000
 
 test: setup browser
 	$(BIN)/python -m pytest
