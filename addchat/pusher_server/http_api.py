@@ -6,6 +6,7 @@ from aiohttp import web
 
 from . import protocol
 from .signatures import api_request_problem
+from .websocket import SERVER_KEY
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -24,7 +25,7 @@ def fail(status, text):
 
 async def signed(request):
     """(server, app, body) for a correctly signed request, else raises an HTTP error response."""
-    server = request.app["pusher_server"]
+    server = request.app[SERVER_KEY]
     app = server.apps.by_id(request.match_info["app_id"])
     if app is None:
         raise web.HTTPNotFound(text=json.dumps({"error": "Unknown app"}), content_type="application/json")

@@ -12,7 +12,7 @@ from . import http_api, protocol
 from .apps import AppRegistry
 from .brokers import LocalBroker
 from .hub import Hub
-from .websocket import handle_websocket
+from .websocket import SERVER_KEY, handle_websocket
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class PusherServer:
 
     def web_app(self):
         app = web.Application(client_max_size=http_api.MAX_BODY_BYTES)
-        app["pusher_server"] = self
+        app[SERVER_KEY] = self
         app.router.add_get("/app/{key}", handle_websocket)
         http_api.routes(app.router)
         return app

@@ -13,11 +13,12 @@ from .signatures import channel_auth_ok
 log = logging.getLogger(__name__)
 
 MAX_FRAME_BYTES = 64 * 1024
+SERVER_KEY = web.AppKey("pusher_server", object)
 
 
 async def handle_websocket(request):
     """Accept the socket, check app key and protocol, then serve messages until it closes."""
-    server = request.app["pusher_server"]
+    server = request.app[SERVER_KEY]
     ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=None)
     await ws.prepare(request)
     app = server.apps.by_key(request.match_info["key"])

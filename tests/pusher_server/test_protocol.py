@@ -1,0 +1,223 @@
+"""Protocol-7 behaviour over a plain WebSocket client, signed with the official pusher library."""
+
+import re
+
+import aiohttp
+import pytest
+
+from addchat.pusher_server import BackgroundServer
+
+from .conftest import APP, RawClient, connect, data_of, pusher_lib, run
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def test_connection_established_gives_socket_id_and_activity_timeout(server):
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            client = await RawClient.connect(session, server.port)
+            data = data_of(await client.established())
+            assert re.fullmatch(r"\d+\.\d+", data["socket_id"])
+            assert isinstance(data["activity_timeout"], int) and data["activity_timeout"] > 0
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("key", "query", "code"),
+    [
+        ("wrong-key", "protocol=7&client=raw&version=1", 4001),
+        (APP.key, "protocol=2&client=raw&version=1", 4007),
+        (APP.key, "protocol=abc", 4007),
+        (APP.key, "client=raw&version=1", 4008),
+    ],
+)
+def test_bad_handshake_gets_pusher_error_and_close_code(server, key, query, code):
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            client = await RawClient.connect(session, server.port, key=key, query=query)
+            error = await client.receive()
+            assert error["event"] == "pusher:error"
+            assert error["data"]["code"] == code
+            assert await client.receive() == ("closed", code)
+
+    run(scenario())
+
+
+def test_ping_gets_pong(server):
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            client = await connect(session, server.port)
+            await client.send("pusher:ping", {})
+            assert (await client.next("pusher:pong"))["event"] == "pusher:pong"
+
+    run(scenario())
+
+
+def test_public_subscription_receives_library_trigger(server):
+    lib = pusher_lib(server.port)
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            client = await connect(session, server.port)
+            ok = await client.subscribe("news")
+            assert ok["event"] == "pusher_internal:subscription_succeeded"
+            assert lib.trigger("news", "headline", {"title": "hello"}) == {}
+            event = await client.next("headline")
+            assert event["channel"] == "news"
+            assert data_of(event) == {"title": "hello"}
+
+    run(scenario())
+
+
+def test_private_channel_needs_a_valid_signature(server):
+    lib = pusher_lib(server.port)
+    forger = pusher_lib(server.port, secret="not-the-secret")
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            good = await connect(session, server.port)
+            bad = await connect(session, server.port)
+            assert (await good.subscribe("private-room", lib))["event"] == "pusher_internal:subscription_succeeded"
+            refused = await bad.subscribe("private-room", forger)
+            assert refused["event"] == "pusher:subscription_error"
+            assert refused["data"]["status"] == 401
+            stolen = await bad.subscribe("private-room", None)
+            assert stolen["event"] == "pusher:subscription_error"
+            # the refused client is not subscribed: it sees the public marker but never the private event
+            await bad.subscribe("marker")
+            lib.trigger("private-room", "secret-event", {"n": 1})
+            lib.trigger("marker", "done", {})
+            await bad.next("done")
+            assert bad.seen("secret-event") == []
+            assert data_of(await good.next("secret-event")) == {"n": 1}
+
+    run(scenario())
+
+
+def test_presence_members_counted_once_per_user(server):
+    lib = pusher_lib(server.port)
+    channel = "presence-lobby"
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            alice = await connect(session, server.port)
+            joined = data_of(await alice.subscribe(channel, lib, ("alice", {"name": "Alice"})))
+            assert joined["presence"] == {"ids": ["alice"], "hash": {"alice": {"name": "Alice"}}, "count": 1}
+
+            bob1 = await connect(session, server.port)
+            state = data_of(await bob1.subscribe(channel, lib, ("bob", {"name": "Bob"})))["presence"]
+            assert sorted(state["ids"]) == ["alice", "bob"] and state["count"] == 2
+            added = data_of(await alice.next("pusher_internal:member_added"))
+            assert added == {"user_id": "bob", "user_info": {"name": "Bob"}}
+
+            bob2 = await connect(session, server.port)
+            assert data_of(await bob2.subscribe(channel, lib, ("bob", {"name": "Bob"})))["presence"]["count"] == 2
+            assert sorted(u["id"] for u in lib.users_info(channel)["users"]) == ["alice", "bob"]
+
+            await bob1.close()  # bob is still there through bob2: no member_removed yet
+            lib.trigger(channel, "tick", {})
+            await alice.next("tick")
+            assert alice.seen("pusher_internal:member_added") == []
+            assert alice.seen("pusher_internal:member_removed") == []
+
+            await bob2.close()
+            removed = data_of(await alice.next("pusher_internal:member_removed"))
+            assert removed == {"user_id": "bob"}
+
+    run(scenario())
+
+
+def test_presence_needs_signed_channel_data(server):
+    lib = pusher_lib(server.port)
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            client = await connect(session, server.port)
+            signed = lib.authenticate(
+                channel="presence-x", socket_id=client.socket_id, custom_data={"user_id": "1", "user_info": {}}
+            )
+            tampered = signed["channel_data"].replace('"1"', '"2"')
+            await client.send("pusher:subscribe", {"channel": "presence-x", "auth": signed["auth"], "channel_data": tampered})
+            refused = await client.next("pusher:subscription_error")
+            assert refused["channel"] == "presence-x" and refused["data"]["status"] == 401
+
+    run(scenario())
+
+
+def test_client_events_rules(server):
+    lib = pusher_lib(server.port)
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            alice = await connect(session, server.port)
+            bob = await connect(session, server.port)
+            await alice.subscribe("news")
+            await alice.send("client-hi", {"x": 1}, channel="news")
+            error = await alice.next("pusher:error")
+            assert error["data"]["code"] == 4009  # public channel
+
+            await alice.send("client-hi", {"x": 1}, channel="private-chat")
+            assert (await alice.next("pusher:error"))["data"]["code"] == 4009  # not subscribed
+
+            await alice.subscribe("private-chat", lib)
+            await bob.subscribe("private-chat", lib)
+            await alice.send("client-hi", {"x": 1}, channel="private-chat")
+            got = await bob.next("client-hi")
+            assert data_of(got) == {"x": 1}
+            await bob.send("client-back", {"y": 2}, channel="private-chat")
+            await alice.next("client-back")
+            assert alice.seen("client-hi") == []  # never echoed to the sender
+
+            await alice.send("client-big", {"blob": "x" * 11000}, channel="private-chat")
+            assert (await alice.next("pusher:error"))["data"]["code"] == 4301
+
+    run(scenario())
+
+
+def test_client_events_are_rate_limited(server):
+    lib = pusher_lib(server.port)
+    burst = 30
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            alice = await connect(session, server.port)
+            bob = await connect(session, server.port)
+            await alice.subscribe("private-fast", lib)
+            await bob.subscribe("private-fast", lib)
+            for n in range(burst):
+                await alice.send("client-n", {"n": n}, channel="private-fast")
+            await alice.send("pusher:ping", {})
+            await alice.next("pusher:pong")
+            rejected = [m for m in alice.seen("pusher:error") if m["data"]["code"] == 4301]
+            assert rejected, "a burst of 30 client events must hit the 10/s limit"
+            lib.trigger("private-fast", "end", {})
+            await bob.next("end")
+            assert len(bob.seen("client-n")) + len(rejected) == burst
+
+    run(scenario())
+
+
+def test_idle_client_is_pinged_and_dead_one_closed_with_4201():
+    with BackgroundServer([APP], port=0, activity_timeout=1, pong_timeout=1) as server:
+        lib = pusher_lib(server.port)
+
+        async def scenario():
+            async with aiohttp.ClientSession() as session:
+                dead = await connect(session, server.port)
+                alive = await connect(session, server.port)
+                await dead.subscribe("presence-room", lib, ("dead", {}))
+                await alive.subscribe("presence-room", lib, ("alive", {}))
+                await alive.next("pusher:ping")
+                await alive.send("pusher:pong", {})
+                await dead.next("pusher:ping")
+                # the dead client never answers: the server closes it with 4201
+                while True:
+                    message = await dead.receive()
+                    if isinstance(message, tuple):
+                        break
+                assert message == ("closed", 4201)
+                removed = await alive.next("pusher_internal:member_removed")
+                assert data_of(removed) == {"user_id": "dead"}
+
+        run(scenario())
