@@ -16,7 +16,12 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=6001)
     parser.add_argument("--redis-url", default=None)
     parser.add_argument("--redis-prefix", default="addchat:pusher")
-    parser.add_argument("--heartbeat", type=float, default=5.0, help="seconds between instance heartbeats")
+    parser.add_argument(
+        "--heartbeat",
+        type=float,
+        default=5.0,
+        help="seconds between instance heartbeats",
+    )
     parser.add_argument("--activity-timeout", type=int, default=30)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

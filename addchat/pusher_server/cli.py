@@ -11,9 +11,20 @@ from .server import run_server
 
 
 @click.command("pusher-server")
-@click.option("--host", default=None, help="Overrides PUSHER_SERVER_HOST (default 127.0.0.1).")
-@click.option("--port", type=int, default=None, help="Overrides PUSHER_SERVER_PORT (default 6001).")
-@click.option("--redis-url", default=None, help="Overrides PUSHER_SERVER_REDIS_URL (share state between instances).")
+@click.option(
+    "--host", default=None, help="Overrides PUSHER_SERVER_HOST (default 127.0.0.1)."
+)
+@click.option(
+    "--port",
+    type=int,
+    default=None,
+    help="Overrides PUSHER_SERVER_PORT (default 6001).",
+)
+@click.option(
+    "--redis-url",
+    default=None,
+    help="Overrides PUSHER_SERVER_REDIS_URL (share state between instances).",
+)
 @with_appcontext
 def pusher_server_command(host, port, redis_url):
     """Run the built-in Pusher-protocol server for pusher delivery mode."""

@@ -64,7 +64,10 @@ class RedisBroker:
         await self._beat()
         self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         await self._pubsub.subscribe(self._key("events"))
-        self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._heartbeat_loop())]
+        self._tasks = [
+            asyncio.create_task(self._listen()),
+            asyncio.create_task(self._heartbeat_loop()),
+        ]
 
     async def stop(self):
         for task in self._tasks:
@@ -78,7 +81,13 @@ class RedisBroker:
             await self.redis.aclose()
 
     async def publish(self, app_id, channel, message, except_socket=None):
-        envelope = {"o": self.instance, "a": app_id, "c": channel, "m": message, "x": except_socket}
+        envelope = {
+            "o": self.instance,
+            "a": app_id,
+            "c": channel,
+            "m": message,
+            "x": except_socket,
+        }
         await self.redis.publish(self._key("events"), json.dumps(envelope))
 
     async def _listen(self):
@@ -86,7 +95,9 @@ class RedisBroker:
             try:
                 envelope = json.loads(item["data"])
                 if envelope["o"] != self.instance:
-                    self.hub.deliver_local(envelope["a"], envelope["c"], envelope["m"], envelope["x"])
+                    self.hub.deliver_local(
+                        envelope["a"], envelope["c"], envelope["m"], envelope["x"]
+                    )
             except Exception:
                 log.exception("bad message on the events channel")
 
@@ -108,14 +119,19 @@ class RedisBroker:
         return totals
 
     async def join(self, app_id, channel, socket_id, user_id, user_info_json):
-        await self.redis.sadd(self._key("instance", self.instance, "presence"), json.dumps([app_id, channel]))
+        await self.redis.sadd(
+            self._key("instance", self.instance, "presence"),
+            json.dumps([app_id, channel]),
+        )
         field = f"{self.instance}|{socket_id}"
         keys = self._presence_keys(app_id, channel)
         return await self._join(keys=keys, args=[field, user_id, user_info_json]) == 1
 
     async def leave(self, app_id, channel, socket_id):
         field = f"{self.instance}|{socket_id}"
-        gone = await self._leave(keys=self._presence_keys(app_id, channel), args=[field])
+        gone = await self._leave(
+            keys=self._presence_keys(app_id, channel), args=[field]
+        )
         return gone[0] if gone else None
 
     async def members(self, app_id, channel):
@@ -124,7 +140,9 @@ class RedisBroker:
 
     async def _beat(self):
         ttl_ms = max(1000, int(self.heartbeat * 3000))
-        await self.redis.set(self._key("instance", self.instance, "alive"), "1", px=ttl_ms)
+        await self.redis.set(
+            self._key("instance", self.instance, "alive"), "1", px=ttl_ms
+        )
         await self.redis.sadd(self._key("instances"), self.instance)
 
     async def _live_instances(self):
@@ -155,7 +173,9 @@ class RedisBroker:
         for entry in await self.redis.smembers(presence_set):
             app_id, channel = json.loads(entry)
             keys = self._presence_keys(app_id, channel)
-            fields = [f for f in await self.redis.hkeys(keys[0]) if f.startswith(marker)]
+            fields = [
+                f for f in await self.redis.hkeys(keys[0]) if f.startswith(marker)
+            ]
             if fields:
                 for user_id in await self._leave(keys=keys, args=fields):
                     await self.hub.member_removed(app_id, channel, user_id)
