@@ -46,7 +46,8 @@ class Connection:
         except asyncio.QueueFull:
             log.warning("closing slow connection %s", self.socket_id)
             self.closed = True
-            self._outbox = asyncio.Queue()
+            while not self._outbox.empty():
+                self._outbox.get_nowait()
             self._outbox.put_nowait((protocol.OVER_CAPACITY, "Over capacity"))
 
     def close(self, code, reason, send_error=True):
