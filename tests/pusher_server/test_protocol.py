@@ -18,10 +18,7 @@ def test_connection_established_gives_socket_id_and_activity_timeout(server):
             client = await RawClient.connect(session, server.port)
             data = data_of(await client.established())
             assert re.fullmatch(r"\d+\.\d+", data["socket_id"])
-            assert (
-                isinstance(data["activity_timeout"], int)
-                and data["activity_timeout"] > 0
-            )
+            assert isinstance(data["activity_timeout"], int) and data["activity_timeout"] > 0
 
     run(scenario())
 
@@ -107,9 +104,7 @@ def test_presence_members_counted_once_per_user(server):
     async def scenario():
         async with aiohttp.ClientSession() as session:
             alice = await connect(session, server.port)
-            joined = data_of(
-                await alice.subscribe(channel, lib, ("alice", {"name": "Alice"}))
-            )
+            joined = data_of(await alice.subscribe(channel, lib, ("alice", {"name": "Alice"})))
             assert joined["presence"] == {
                 "ids": ["alice"],
                 "hash": {"alice": {"name": "Alice"}},
@@ -117,18 +112,14 @@ def test_presence_members_counted_once_per_user(server):
             }
 
             bob1 = await connect(session, server.port)
-            state = data_of(
-                await bob1.subscribe(channel, lib, ("bob", {"name": "Bob"}))
-            )["presence"]
+            state = data_of(await bob1.subscribe(channel, lib, ("bob", {"name": "Bob"})))["presence"]
             assert sorted(state["ids"]) == ["alice", "bob"] and state["count"] == 2
             added = data_of(await alice.next("pusher_internal:member_added"))
             assert added == {"user_id": "bob", "user_info": {"name": "Bob"}}
 
             bob2 = await connect(session, server.port)
             assert (
-                data_of(await bob2.subscribe(channel, lib, ("bob", {"name": "Bob"})))[
-                    "presence"
-                ]["count"]
+                data_of(await bob2.subscribe(channel, lib, ("bob", {"name": "Bob"})))["presence"]["count"]
                 == 2
             )
             assert sorted(u["id"] for u in lib.users_info(channel)["users"]) == [
@@ -170,9 +161,7 @@ def test_presence_needs_signed_channel_data(server):
                 },
             )
             refused = await client.next("pusher:subscription_error")
-            assert (
-                refused["channel"] == "presence-x" and refused["data"]["status"] == 401
-            )
+            assert refused["channel"] == "presence-x" and refused["data"]["status"] == 401
 
     run(scenario())
 
@@ -190,9 +179,7 @@ def test_client_events_rules(server):
             assert error["data"]["code"] == 4009  # public channel
 
             await alice.send("client-hi", {"x": 1}, channel="private-chat")
-            assert (await alice.next("pusher:error"))["data"][
-                "code"
-            ] == 4009  # not subscribed
+            assert (await alice.next("pusher:error"))["data"]["code"] == 4009  # not subscribed
 
             await alice.subscribe("private-chat", lib)
             await bob.subscribe("private-chat", lib)
@@ -203,9 +190,7 @@ def test_client_events_rules(server):
             await alice.next("client-back")
             assert alice.seen("client-hi") == []  # never echoed to the sender
 
-            await alice.send(
-                "client-big", {"blob": "x" * 11000}, channel="private-chat"
-            )
+            await alice.send("client-big", {"blob": "x" * 11000}, channel="private-chat")
             assert (await alice.next("pusher:error"))["data"]["code"] == 4301
 
     run(scenario())
@@ -225,9 +210,7 @@ def test_client_events_are_rate_limited(server):
                 await alice.send("client-n", {"n": n}, channel="private-fast")
             await alice.send("pusher:ping", {})
             await alice.next("pusher:pong")
-            rejected = [
-                m for m in alice.seen("pusher:error") if m["data"]["code"] == 4301
-            ]
+            rejected = [m for m in alice.seen("pusher:error") if m["data"]["code"] == 4301]
             assert rejected, "a burst of 30 client events must hit the 10/s limit"
             lib.trigger("private-fast", "end", {})
             await bob.next("end")
