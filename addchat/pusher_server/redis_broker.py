@@ -9,6 +9,8 @@ import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
+POOL_SIZE = 32
+
 # KEYS: conns, users, info. ARGV: field, user_id, user_info. Returns 1 for a new member.
 JOIN = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
@@ -57,7 +59,12 @@ class RedisBroker:
 
     async def start(self, hub):
         self.hub = hub
-        self.redis = aioredis.from_url(self.url, decode_responses=True)
+        # A blocking pool: bursts of subscriptions wait for a connection instead of failing
+        # (redis-py's default pool raises MaxConnectionsError once it is exhausted).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            self.url, max_connections=POOL_SIZE, timeout=20, decode_responses=True
+        )
+        self.redis = aioredis.Redis.from_pool(pool)
         await self.redis.ping()
         self._join = self.redis.register_script(JOIN)
         self._leave = self.redis.register_script(LEAVE)

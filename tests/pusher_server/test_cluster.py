@@ -178,3 +178,28 @@ def test_members_of_a_killed_instance_expire(prefix):
         if doomed.poll() is None:
             doomed.kill()
             doomed.wait()
+
+
+def test_burst_of_subscriptions_on_a_redis_instance(pair):
+    one, _ = pair
+    lib = pusher_lib(one.port)
+    public, present = 200, 100
+
+    async def scenario():
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+            clients = await asyncio.gather(*(connect(session, one.port) for _ in range(public + present)))
+            replies = await asyncio.gather(
+                *(c.subscribe("crowd") for c in clients[:public]),
+                *(c.subscribe("presence-crowd", lib, (f"u{i}", {})) for i, c in enumerate(clients[public:])),
+            )
+            assert {r["event"] for r in replies} == {"pusher_internal:subscription_succeeded"}
+            assert lib.channel_info("crowd", ["subscription_count"])["subscription_count"] == public
+            assert len(lib.users_info("presence-crowd")["users"]) == present
+            await asyncio.gather(*(c.close() for c in clients))
+
+    run(scenario())
+    for _ in range(100):  # closing is asynchronous on the server: wait (bounded) for the counts to drop
+        if lib.channels_info() == {"channels": {}}:
+            break
+        time.sleep(0.05)
+    assert lib.channels_info() == {"channels": {}}
