@@ -1,5 +1,6 @@
 """Protocol-7 behaviour over a plain WebSocket client, signed with the official pusher library."""
 
+import asyncio
 import re
 
 import aiohttp
@@ -229,16 +230,55 @@ def test_idle_client_is_pinged_and_dead_one_closed_with_4201():
                 alive = await connect(session, server.port)
                 await dead.subscribe("presence-room", lib, ("dead", {}))
                 await alive.subscribe("presence-room", lib, ("alive", {}))
-                await alive.next("pusher:ping")
-                await alive.send("pusher:pong", {})
+
+                async def answer_pings():
+                    pings = 0
+                    while True:
+                        message = await alive.receive()
+                        assert not isinstance(message, tuple), "a client answering pings must stay open"
+                        if message["event"] == "pusher:ping":
+                            pings += 1
+                            await alive.send("pusher:pong", {})
+                        elif message["event"] == "pusher_internal:member_removed":
+                            return pings, data_of(message)
+
+                answering = asyncio.create_task(answer_pings())
                 await dead.next("pusher:ping")
-                # the dead client never answers: the server closes it with 4201
-                while True:
+                while True:  # the dead client never answers: the server closes it with 4201
                     message = await dead.receive()
                     if isinstance(message, tuple):
                         break
                 assert message == ("closed", 4201)
-                removed = await alive.next("pusher_internal:member_removed")
-                assert data_of(removed) == {"user_id": "dead"}
+                pings, removed = await answering
+                assert pings >= 1
+                assert removed == {"user_id": "dead"}
+                await alive.subscribe("after")
+                lib.trigger("after", "still-here", {})
+                await alive.next("still-here")
 
         run(scenario())
+
+
+def test_unsubscribe_stops_events_and_removes_presence_member(server):
+    lib = pusher_lib(server.port)
+
+    async def scenario():
+        async with aiohttp.ClientSession() as session:
+            watcher = await connect(session, server.port)
+            leaver = await connect(session, server.port)
+            await watcher.subscribe("presence-desk", lib, ("watcher", {}))
+            await leaver.subscribe("presence-desk", lib, ("leaver", {}))
+            await watcher.next("pusher_internal:member_added")
+            await leaver.subscribe("news")
+            await leaver.subscribe("marker")
+            await leaver.send("pusher:unsubscribe", {"channel": "news"})
+            await leaver.send("pusher:unsubscribe", {"channel": "presence-desk"})
+            removed = await watcher.next("pusher_internal:member_removed")
+            assert data_of(removed) == {"user_id": "leaver"}
+            lib.trigger(["news", "presence-desk"], "update", {})
+            lib.trigger("marker", "done", {})
+            await leaver.next("done")
+            assert leaver.seen("update") == []
+            await watcher.next("update")
+
+    run(scenario())
