@@ -36,7 +36,8 @@ async def handle_websocket(request):
         return ws
 
     loop = asyncio.get_running_loop()
-    conn = Connection(ws, app, loop.time())
+    transport = request.transport
+    conn = Connection(ws, app, loop.time(), abort=transport.abort if transport else None)
     server.connections[conn.socket_id] = conn
     writer = asyncio.create_task(conn.run_writer())
     established = {

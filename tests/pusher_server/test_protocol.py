@@ -1,7 +1,12 @@
 """Protocol-7 behaviour over a plain WebSocket client, signed with the official pusher library."""
 
 import asyncio
+import base64
+import json
+import os
 import re
+import socket
+import time
 
 import aiohttp
 import pytest
@@ -282,3 +287,54 @@ def test_unsubscribe_stops_events_and_removes_presence_member(server):
             await watcher.next("update")
 
     run(scenario())
+
+
+def masked_text_frame(text):
+    """A client-to-server WebSocket text frame (RFC 6455 requires clients to mask)."""
+    payload = text.encode()
+    mask = os.urandom(4)
+    length = (
+        bytes([0x80 | len(payload)])
+        if len(payload) < 126
+        else bytes([0x80 | 126]) + len(payload).to_bytes(2, "big")
+    )
+    return bytes([0x81]) + length + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def test_client_that_stops_reading_is_dropped(server):
+    lib = pusher_lib(server.port)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(5)
+    sock.connect(("127.0.0.1", server.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall(
+        (
+            f"GET /app/{APP.key}?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
+    assert sock.recv(1024).startswith(b"HTTP/1.1 101")
+    sock.sendall(masked_text_frame(json.dumps({"event": "pusher:subscribe", "data": {"channel": "flood"}})))
+    for _ in range(100):
+        if lib.channel_info("flood")["occupied"]:
+            break
+        time.sleep(0.05)
+    assert lib.channel_info("flood")["occupied"]
+    try:
+        for n in range(400):  # bounded: at most 4,000 events of 9 KB
+            lib.trigger_batch([{"channel": "flood", "name": "big", "data": "x" * 9000} for _ in range(10)])
+            if n % 10 == 9 and not lib.channel_info("flood")["occupied"]:
+                break
+        assert lib.channel_info("flood") == {"occupied": False}
+    finally:
+        sock.close()
+
+    async def still_serving():
+        async with aiohttp.ClientSession() as session:
+            client = await connect(session, server.port)
+            await client.subscribe("flood")
+            lib.trigger("flood", "after", {})
+            await client.next("after")
+
+    run(still_serving())
