@@ -98,13 +98,22 @@ class RedisBroker:
         await self.redis.publish(self._key("events"), json.dumps(envelope))
 
     async def _listen(self):
-        async for item in self._pubsub.listen():
+        """Deliver other instances' messages here; keep listening across Redis reconnects."""
+        while True:
             try:
-                envelope = json.loads(item["data"])
-                if envelope["o"] != self.instance:
-                    self.hub.deliver_local(envelope["a"], envelope["c"], envelope["m"], envelope["x"])
-            except Exception:
-                log.exception("bad message on the events channel")
+                async for item in self._pubsub.listen():
+                    self._deliver(item)
+            except (ConnectionError, OSError, aioredis.RedisError):
+                log.exception("lost the Redis events subscription, retrying")
+                await asyncio.sleep(1)
+
+    def _deliver(self, item):
+        try:
+            envelope = json.loads(item["data"])
+            if envelope["o"] != self.instance:
+                self.hub.deliver_local(envelope["a"], envelope["c"], envelope["m"], envelope["x"])
+        except Exception:
+            log.exception("bad message on the events channel")
 
     async def count_subscription(self, app_id, channel, delta):
         key = self._key("instance", self.instance, "subs")
