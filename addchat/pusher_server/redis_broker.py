@@ -49,6 +49,7 @@ class RedisBroker:
         self.redis = None
         self._pubsub = None
         self._tasks = []
+        self._registered = False
 
     def _key(self, *parts):
         return ":".join((self.prefix,) + parts)
@@ -153,7 +154,22 @@ class RedisBroker:
     async def _beat(self):
         ttl_ms = max(1000, int(self.heartbeat * 3000))
         await self.redis.set(self._key("instance", self.instance, "alive"), "1", px=ttl_ms)
-        await self.redis.sadd(self._key("instances"), self.instance)
+        if await self.redis.sadd(self._key("instances"), self.instance) and self._registered:
+            log.warning("instance %s was reaped while alive (stalled?); restoring its state", self.instance)
+            await self._restore()
+        self._registered = True
+
+    async def _restore(self):
+        """Put back this instance's subscriptions and presence members after others reaped them."""
+        subs = self._key("instance", self.instance, "subs")
+        for (app_id, channel), conns in list(self.hub.subscribers.items()):
+            await self.redis.hset(subs, json.dumps([app_id, channel]), len(conns))
+            for conn in list(conns.values()):
+                if channel in conn.presence:
+                    user_id, user_info_json = conn.presence[channel]
+                    if await self.join(app_id, channel, conn.socket_id, user_id, user_info_json):
+                        data = {"user_id": user_id, "user_info": json.loads(user_info_json)}
+                        await self.hub.member_added(app_id, channel, data)
 
     async def _live_instances(self):
         live = []
