@@ -66,6 +66,8 @@ class RedisBroker:
             self.url, max_connections=POOL_SIZE, timeout=20, decode_responses=True
         )
         self.redis = aioredis.Redis.from_pool(pool)
+        # Heartbeats get their own connection so a queue of ordinary commands cannot delay them.
+        self._control = aioredis.Redis.from_url(self.url, decode_responses=True)
         await self.redis.ping()
         self._join = self.redis.register_script(JOIN)
         self._leave = self.redis.register_script(LEAVE)
@@ -87,6 +89,7 @@ class RedisBroker:
         finally:
             await self._pubsub.aclose()
             await self.redis.aclose()
+            await self._control.aclose()
 
     async def publish(self, app_id, channel, message, except_socket=None):
         envelope = {
@@ -153,8 +156,8 @@ class RedisBroker:
 
     async def _beat(self):
         ttl_ms = max(1000, int(self.heartbeat * 3000))
-        await self.redis.set(self._key("instance", self.instance, "alive"), "1", px=ttl_ms)
-        if await self.redis.sadd(self._key("instances"), self.instance) and self._registered:
+        await self._control.set(self._key("instance", self.instance, "alive"), "1", px=ttl_ms)
+        if await self._control.sadd(self._key("instances"), self.instance) and self._registered:
             log.warning("instance %s was reaped while alive (stalled?); restoring its state", self.instance)
             await self._restore()
         self._registered = True

@@ -37,8 +37,8 @@ def prefix():
 
 @pytest.fixture
 def pair(prefix):
-    one = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
-    two = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
+    one = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=1.0)
+    two = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=1.0)
     with one, two:
         yield one, two
 
