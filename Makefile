@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` (demo on SQLite) and `make test` (whole suite).
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: setup browser db run test lint bench
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright must not download its own).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+db: setup
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask addchat seed-demo
+
+run: db
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .

@@ -1,0 +1,52 @@
+"""AddChat for Flask: a one-to-one chat widget for the users of any Flask site."""
+
+from flask import Flask
+
+from addchat.extension import ROOT, AddChat
+
+__all__ = ["AddChat", "create_app"]
+
+
+def _load_config(app, config):
+    """Apply a config class, a config name, or a dict of overrides."""
+    from config import CONFIGS, DevelopmentConfig
+
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    if isinstance(config, dict):
+        base = CONFIGS["testing"] if config.get("TESTING") else DevelopmentConfig
+        app.config.from_object(base)
+        app.config.update(config)
+        return
+    config = config or DevelopmentConfig
+    if hasattr(config, "check"):
+        config.check()
+    app.config.from_object(config)
+
+
+def create_app(config=None):
+    """Build the standalone AddChat site: demo host pages, the chat, its admin."""
+    from addchat import demo
+    from addchat.extensions import db, login_manager, migrate
+    from addchat.models import User
+
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    _load_config(app, config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "demo.login"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        """Load the signed-in user from the session's id."""
+        return db.session.get(User, int(user_id))
+
+    AddChat(app, user_model=User, db=db)
+    app.register_blueprint(demo.bp)
+    return app

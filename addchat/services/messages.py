@@ -1,0 +1,198 @@
+"""Sending, reading, seeing and deleting messages; each commits, then notifies."""
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from addchat import feed
+from addchat.models import Message, utcnow
+from addchat.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
+from addchat.services.notify import notify
+from addchat.users import candidates, get_peer, public_user
+
+
+def message_json(message):
+    """Shape a message as every endpoint and transport sends it."""
+    return {
+        "id": message.id,
+        "from_id": message.sender_id,
+        "to_id": message.recipient_id,
+        "body": "" if message.deleted_at else message.body,
+        "created_at": iso(message.created_at),
+        "seen_at": iso(message.seen_at),
+        "seq": message.seq,
+        "client_id": message.client_id,
+        "deleted": message.deleted_at is not None,
+    }
+
+
+def iso(moment):
+    """Format an aware UTC datetime as ISO 8601 with a Z, or None."""
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def clean_body(body, max_length):
+    """Check a message body: text, not blank, not longer than the limit."""
+    if not isinstance(body, str):
+        raise InvalidInput("'body' must be a string.", code="invalid_body")
+    if not body.strip():
+        raise InvalidInput("'body' must not be empty.", code="empty_body")
+    if len(body) > max_length:
+        raise TooLarge(f"'body' is longer than {max_length} characters.")
+    return body
+
+
+def clean_client_id(client_id):
+    """Check the widget's idempotency key: optional, a short string."""
+    if client_id is None:
+        return None
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 64:
+        raise InvalidInput("'client_id' must be a string of 1 to 64 characters.", code="invalid_client_id")
+    return client_id
+
+
+def _find_by_client_id(session, sender_id, client_id):
+    """Return the message this sender already stored under client_id, if any."""
+    return session.execute(
+        select(Message).where(Message.sender_id == sender_id, Message.client_id == client_id)
+    ).scalar_one_or_none()
+
+
+def _replay(existing, recipient_id, body):
+    """Return a retried send's stored message, or refuse a reused key."""
+    if existing.recipient_id != recipient_id or existing.body != body:
+        raise Conflict("This client_id was already used for another message.", code="client_id_reused")
+    return existing, False
+
+
+def post_message(session, sender, recipient_id, body, client_id=None, max_length=5000):
+    """Store a message and its feed changes; return (message, created)."""
+    body = clean_body(body, max_length)
+    client_id = clean_client_id(client_id)
+    get_peer(session, sender, recipient_id)
+    if client_id is not None:
+        existing = _find_by_client_id(session, sender.id, client_id)
+        if existing is not None:
+            return _replay(existing, recipient_id, body)
+    seq = feed.take_seq(session)
+    message = Message(sender_id=sender.id, recipient_id=recipient_id, body=body, client_id=client_id, seq=seq)
+    session.add(message)
+    try:
+        session.flush()
+    except IntegrityError:
+        # A concurrent retry with the same client_id won the race: answer with its message.
+        session.rollback()
+        return _replay(_find_by_client_id(session, sender.id, client_id), recipient_id, body)
+    changes = feed.append(session, seq, "message", message_json(message), [recipient_id, sender.id])
+    session.commit()
+    notify(session, changes)
+    return message, True
+
+
+def pair_filter(user_id, peer_id):
+    """Match the messages between two users, both directions."""
+    return or_(
+        and_(Message.sender_id == user_id, Message.recipient_id == peer_id),
+        and_(Message.sender_id == peer_id, Message.recipient_id == user_id),
+    )
+
+
+def history(session, user, peer_id, before=None, limit=30):
+    """Return one page of a conversation, oldest first, and whether older pages exist."""
+    get_peer(session, user, peer_id)
+    stmt = select(Message).where(pair_filter(user.id, peer_id))
+    if before is not None:
+        stmt = stmt.where(Message.id < before)
+    rows = session.execute(stmt.order_by(Message.id.desc()).limit(limit + 1)).scalars().all()
+    return [message_json(m) for m in reversed(rows[:limit])], len(rows) > limit
+
+
+def mark_seen(session, reader, sender_id, up_to_id):
+    """Mark the sender's messages to the reader up to an id as seen; return (count, seen_at)."""
+    get_peer(session, reader, sender_id)
+    target = session.get(Message, up_to_id)
+    if target is None or target.sender_id != sender_id or target.recipient_id != reader.id:
+        raise NotFound(f"No message {up_to_id} from user {sender_id} to you.", code="unknown_message")
+    seq = feed.take_seq(session)
+    seen_at = utcnow()
+    updated = session.execute(
+        update(Message)
+        .where(
+            Message.sender_id == sender_id,
+            Message.recipient_id == reader.id,
+            Message.id <= up_to_id,
+            Message.seen_at.is_(None),
+        )
+        .values(seen_at=seen_at)
+    ).rowcount
+    if not updated:
+        # Nothing new was seen: release the position without writing a change.
+        session.rollback()
+        return 0, None
+    data = {"reader_id": reader.id, "sender_id": sender_id, "up_to_id": up_to_id, "seen_at": iso(seen_at)}
+    changes = feed.append(session, seq, "seen", data, [sender_id, reader.id])
+    session.commit()
+    notify(session, changes)
+    return updated, iso(seen_at)
+
+
+def delete_message(session, user, message_id):
+    """Soft-delete one of the user's own messages; both sides learn it through the feed."""
+    message = session.get(Message, message_id)
+    if message is None or user.id not in (message.sender_id, message.recipient_id):
+        raise NotFound(f"No message {message_id} of yours.", code="unknown_message")
+    if message.sender_id != user.id:
+        raise Forbidden("Only the sender can delete a message.")
+    if message.deleted_at is not None:
+        return message_json(message)
+    seq = feed.take_seq(session)
+    message.deleted_at = utcnow()
+    data = {"id": message.id, "from_id": message.sender_id, "to_id": message.recipient_id}
+    changes = feed.append(session, seq, "message_deleted", data, [message.recipient_id, user.id])
+    session.commit()
+    notify(session, changes)
+    return message_json(message)
+
+
+def contacts(session, user, query_text="", limit=50):
+    """List people the user may chat with, with unread counts and the last message."""
+    people = session.execute(candidates(user, query_text).limit(500)).scalars().all()
+    ids = [p.id for p in people]
+    if not ids:
+        return []
+    unread = dict(
+        session.execute(
+            select(Message.sender_id, func.count())
+            .where(
+                Message.recipient_id == user.id,
+                Message.seen_at.is_(None),
+                Message.deleted_at.is_(None),
+                Message.sender_id.in_(ids),
+            )
+            .group_by(Message.sender_id)
+        ).all()
+    )
+    peer = func.coalesce(func.nullif(Message.sender_id, user.id), Message.recipient_id).label("peer_id")
+    last_ids = (
+        select(peer, func.max(Message.id).label("last_id"))
+        .where(or_(Message.sender_id == user.id, Message.recipient_id == user.id))
+        .group_by(peer)
+        .subquery()
+    )
+    last_messages = {
+        m.sender_id if m.sender_id != user.id else m.recipient_id: m
+        for m in session.execute(select(Message).join(last_ids, Message.id == last_ids.c.last_id)).scalars()
+    }
+    rows = []
+    for person in people:
+        last = last_messages.get(person.id)
+        rows.append(
+            {
+                **public_user(person),
+                "unread": unread.get(person.id, 0),
+                "last_message": message_json(last) if last else None,
+            }
+        )
+    rows.sort(key=lambda r: (-(r["last_message"]["id"] if r["last_message"] else 0), r["name"].lower()))
+    return rows[:limit]

@@ -1,0 +1,28 @@
+"""Hand committed feed changes to the live transport; failures never lose a change."""
+
+import logging
+
+from flask import current_app
+
+from addchat.services.settings import notification_type
+from addchat.transports import transport_for
+
+log = logging.getLogger(__name__)
+
+
+def live_notification_type(session):
+    """Read the live notification_type from the settings table."""
+    return notification_type(session, current_app.config["ADDCHAT_DEFAULT_NOTIFICATION_TYPE"])
+
+
+def notify(session, changes, via=None):
+    """Publish committed changes through the given transports (default: the live one)."""
+    if not changes:
+        return
+    names = via or (live_notification_type(session),)
+    for name in dict.fromkeys(names):
+        try:
+            transport_for(name).publish(changes)
+        except Exception:
+            # The change is committed in the feed: clients catch up through their cursor.
+            log.exception("Publishing %d change(s) through %s failed", len(changes), name)

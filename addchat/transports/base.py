@@ -1,0 +1,18 @@
+"""The interface every transport implements; nothing else knows which one is live."""
+
+
+class Transport:
+    """Carries committed feed changes to users' widgets and says how widgets connect."""
+
+    name = "base"
+
+    def init_app(self, app):
+        """Bind to the app at start-up (connections, clients)."""
+
+    def publish(self, changes):
+        """Deliver committed FeedChanges to their users; may fail, the feed stays the truth."""
+        raise NotImplementedError
+
+    def client_config(self, user):
+        """Return what the widget needs to connect for this user (no secrets)."""
+        return {}

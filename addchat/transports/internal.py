@@ -1,0 +1,18 @@
+"""The internal transport: nothing to push, widgets short-poll the feed."""
+
+from flask import current_app
+
+from addchat.transports.base import Transport
+
+
+class InternalTransport(Transport):
+    """Short polling of GET /addchat/api/poll: the feed row is the delivery."""
+
+    name = "internal"
+
+    def publish(self, changes):
+        """Do nothing: the committed feed rows are what the next poll returns."""
+
+    def client_config(self, user):
+        """Tell the widget how often to poll."""
+        return {"poll_interval_ms": current_app.config["ADDCHAT_POLL_INTERVAL_MS"]}

@@ -1,0 +1,59 @@
+"""The host site's user table, seen through the field names configured for it."""
+
+from flask import current_app
+from sqlalchemy import select
+
+from addchat.services.errors import InvalidInput, NotFound
+
+
+def _state():
+    """Return the AddChat state bound to the current app."""
+    return current_app.extensions["addchat"]
+
+
+def user_model():
+    """Return the host's user model class."""
+    return _state().user_model
+
+
+def public_user(user):
+    """Shape a user as the widget shows it: id, name, avatar."""
+    cfg = current_app.config
+    return {
+        "id": user.id,
+        "name": getattr(user, cfg["ADDCHAT_USER_NAME_FIELD"], None) or f"User {user.id}",
+        "avatar": getattr(user, cfg["ADDCHAT_USER_AVATAR_FIELD"], None),
+    }
+
+
+def is_admin(user):
+    """Tell whether this user may change AddChat's settings."""
+    check = _state().admin_check
+    if check is not None:
+        return bool(check(user))
+    return bool(getattr(user, current_app.config["ADDCHAT_USER_ADMIN_FIELD"], False))
+
+
+def get_peer(session, user, peer_id):
+    """Load the user `user` wants to chat with, or raise NotFound."""
+    if user.id == peer_id:
+        raise InvalidInput("You cannot chat with yourself.", code="self_chat")
+    peer = session.get(user_model(), peer_id)
+    if peer is None or not _state().can_chat(user, peer):
+        raise NotFound(f"No user {peer_id} you can chat with.", code="unknown_user")
+    return peer
+
+
+def name_column():
+    """Return the column used to search users by name."""
+    return getattr(user_model(), current_app.config["ADDCHAT_USER_NAME_FIELD"])
+
+
+def candidates(user, query_text):
+    """Build the SELECT of people `user` may chat with, filtered by name."""
+    model = user_model()
+    stmt = select(model).where(model.id != user.id)
+    if query_text:
+        escaped = query_text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(name_column().ilike(f"%{escaped}%", escape="\\"))
+    return stmt

@@ -1,0 +1,91 @@
+"""Configuration classes, chosen by name (see README's settings table)."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_int(name, default):
+    """Read an integer setting from the environment."""
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment; each can be overridden from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'addchat.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Largest request body accepted at all; bigger requests get a JSON 413.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    # The token lives as long as the session, so an open widget never goes stale.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Chat behaviour.
+    ADDCHAT_MAX_BODY_LENGTH = _env_int("ADDCHAT_MAX_BODY_LENGTH", 5000)
+    ADDCHAT_POLL_INTERVAL_MS = _env_int("ADDCHAT_POLL_INTERVAL_MS", 3000)
+    ADDCHAT_POLL_BATCH = _env_int("ADDCHAT_POLL_BATCH", 200)
+    ADDCHAT_HISTORY_PAGE = 30
+    # notification_type used until an admin stores another one in the settings table.
+    ADDCHAT_DEFAULT_NOTIFICATION_TYPE = os.environ.get("ADDCHAT_NOTIFICATION_TYPE", "internal")
+    # Host-site user model columns shown in the widget.
+    ADDCHAT_USER_NAME_FIELD = "name"
+    ADDCHAT_USER_AVATAR_FIELD = "avatar"
+    ADDCHAT_USER_ADMIN_FIELD = "is_admin"
+
+    # Rate limits (Flask-Limiter syntax); storage in memory unless a Redis URL is given.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
+    ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
+
+    # Socket.IO transport.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+
+    # Pusher transport: four settings point it at Pusher itself or at any Pusher-protocol server.
+    PUSHER_APP_ID = os.environ.get("PUSHER_APP_ID", "100001")
+    PUSHER_KEY = os.environ.get("PUSHER_KEY", "addchat-key")
+    PUSHER_SECRET = os.environ.get("PUSHER_SECRET", "addchat-secret")
+    PUSHER_CLUSTER = os.environ.get("PUSHER_CLUSTER", "mt1")
+    PUSHER_HOST = os.environ.get("PUSHER_HOST", "127.0.0.1")
+    PUSHER_PORT = _env_int("PUSHER_PORT", 6001)
+    PUSHER_SSL = os.environ.get("PUSHER_SSL", "false").lower() == "true"
+
+
+class DevelopmentConfig(Config):
+    """Local demo: SQLite file in instance/, debug off the reloader's way."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Tests: a throwaway database given by the test, CSRF still on."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    """Production: secrets must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls):
+        """Refuse to start with the development secret."""
+        if cls.SECRET_KEY == "dev-only-change-me":
+            raise RuntimeError("Set SECRET_KEY in the environment for production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
