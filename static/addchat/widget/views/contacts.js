@@ -90,8 +90,8 @@ export function createContactsView(ctx) {
         const prefix = last.from_id === chat.me.id ? t("youPrefix") : "";
         previewText = prefix + (last.deleted ? t("deleted") : String(last.body || "").replace(/\s+/g, " "));
       }
-      p.preview.textContent = previewText;
-      show(p.preview, Boolean(previewText));
+      p.preview.textContent = previewText || t("noMessagesYet");
+      p.preview.classList.toggle("is-empty", !previewText);
       p.count.textContent = c.unread > 99 ? "99+" : String(c.unread || 0);
       show(p.count, c.unread > 0);
       p.btn.classList.toggle("has-unread", c.unread > 0);
@@ -104,7 +104,7 @@ export function createContactsView(ctx) {
     const label = [c.name];
     if (online) label.push(t("online"));
     if (c.unread > 0) label.push(t("unread", { n: c.unread }));
-    if (p.preview.textContent) label.push(p.preview.textContent);
+    if (c.last_message) label.push(p.preview.textContent);
     if (p.time.textContent) label.push(p.time.textContent);
     p.btn.setAttribute("aria-label", label.join(", "));
   }

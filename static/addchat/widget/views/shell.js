@@ -11,7 +11,8 @@ export function createShell(ctx, { contactsView, conversationView }) {
   const launcher = h(
     "button",
     { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "addchat-panel", "aria-haspopup": "dialog" },
-    icon("chat", "icon icon-lg"),
+    icon("chat", "icon icon-lg when-closed"),
+    icon("close", "icon icon-lg when-open"),
     badge,
   );
 
@@ -22,7 +23,7 @@ export function createShell(ctx, { contactsView, conversationView }) {
   const settingsBtn = h(
     "button",
     { class: "icon-btn", type: "button", "aria-label": t("settings"), title: t("settings"), "aria-expanded": "false", "aria-controls": "addchat-settings" },
-    icon("gear"),
+    icon("bell"),
   );
   const closeBtn = h("button", { class: "icon-btn", type: "button", "aria-label": t("closeChat"), title: t("closeChat") }, icon("close"));
 
