@@ -8,6 +8,7 @@ browser context (or through the demo /login form). Screenshots go to test-artifa
 import os
 import re
 import shutil
+import logging
 import threading
 from pathlib import Path
 
@@ -34,6 +35,7 @@ DEMO_USERS = [
     ("dave", "Dave Okafor"),
 ]
 EXPECT_TIMEOUT_MS = 10_000
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 def pytest_collection_modifyitems(items):
@@ -79,10 +81,27 @@ class LiveServer:
         return cookie.value
 
     def api(self, key):
-        """A signed-in Flask test client for seeding data through the real API."""
-        from tests.conftest import ApiClient
+        """A signed-in test client for seeding data through the real API."""
+        return SeedClient(self.app, self.ids[key])
 
-        return ApiClient(self.app, self.ids[key])
+
+class SeedClient:
+    """Flask test client signed in as one user, sending the CSRF header like the widget."""
+
+    def __init__(self, app, user_id):
+        self.client = app.test_client()
+        with self.client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+        self.token = self.client.get("/addchat/api/config").get_json()["csrf_token"]
+
+    def post(self, path, payload):
+        response = self.client.post(f"/addchat/api/{path}", json=payload, headers={"X-CSRFToken": self.token})
+        assert response.status_code < 300, response.get_json()
+        return response.get_json()
+
+    def send(self, to_id, body):
+        return self.post(f"conversations/{to_id}/messages", {"body": body})
 
 
 @pytest.fixture
@@ -147,6 +166,14 @@ class PageErrors:
 
     def __init__(self):
         self.errors = []
+        self.allowed = []
+
+    def allow(self, pattern):
+        """Expect errors matching a regex (e.g. a CSP probe the test sets off on purpose)."""
+        self.allowed.append(re.compile(pattern))
+
+    def unexpected(self):
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
 
     def watch(self, page):
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
@@ -165,14 +192,20 @@ class PageErrors:
 
 
 @pytest.fixture
-def open_page(browser, live_server, request):
+def page_errors():
+    """The errors seen by open_page's pages; tests may allow() expected ones."""
+    return PageErrors()
+
+
+@pytest.fixture
+def open_page(browser, live_server, page_errors):
     """open_page("alice", viewport=..., color_scheme=...) -> a signed-in page at `path`.
 
     Each call makes its own browser context (its own cookies: a separate person).
     At teardown the test fails if any page had an uncaught error or CSP violation.
     """
     contexts = []
-    errors = PageErrors()
+    errors = page_errors
 
     def make(user=None, path="/", viewport=None, color_scheme="light", wait_widget=True, **context_args):
         context = browser.new_context(
@@ -198,7 +231,7 @@ def open_page(browser, live_server, request):
     yield make
     for context in contexts:
         context.close()
-    assert not errors.errors, errors.errors
+    assert not errors.unexpected(), errors.unexpected()
 
 
 @pytest.fixture

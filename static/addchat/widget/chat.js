@@ -54,6 +54,7 @@ export function createChat({ store, api, config, emit, hooks }) {
   let contactsRefreshTimer = null;
   let searchSeq = 0;
   const seenPosted = new Map(); // peerId -> highest up_to_id posted
+  const retryTimers = new Map(); // client_id -> {timer, msg, attempt} of sends waiting to retry
   const emitted = new Set(); // message ids already announced through emit("message")
 
   /** Emit the public "message" event once per message; true the first time. */
@@ -272,12 +273,25 @@ export function createChat({ store, api, config, emit, hooks }) {
       hooks.afterSend(peerId);
     } catch (err) {
       if (err.transient && attempt < 6) {
-        setTimeout(() => deliver(msg, attempt + 1), backoffDelay(attempt, 1000, err, 15000));
+        const timer = setTimeout(() => {
+          retryTimers.delete(msg.client_id);
+          deliver(msg, attempt + 1);
+        }, backoffDelay(attempt, 1000, err, 15000));
+        retryTimers.set(msg.client_id, { timer, msg, attempt });
         return;
       }
       const failed = err.status === 413 ? "too_long" : err.message || err.code || "error";
       setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [{ ...msg, pending: false, failed }]) }));
       hooks.onError(err);
+    }
+  }
+
+  /** Retry waiting sends at once (the browser came back online); same client_id, so no duplicates. */
+  function flushPending() {
+    for (const [clientId, { timer, msg, attempt }] of retryTimers) {
+      clearTimeout(timer);
+      retryTimers.delete(clientId);
+      deliver(msg, attempt + 1);
     }
   }
 
@@ -361,6 +375,7 @@ export function createChat({ store, api, config, emit, hooks }) {
     markSeen,
     send,
     retry,
+    flushPending,
     applyChanges,
     userInfo,
   };

@@ -55,7 +55,9 @@ export async function boot({ options, publicApi, listeners, queue }) {
     }
   }
   api.setCsrfToken(config.csrf_token);
-  (document.body || document.documentElement).append(host);
+  // A child of <html>, not <body>: body transforms cannot trap the fixed panel, and sites that
+  // swap <body> (Turbo, pjax) keep the widget.
+  document.documentElement.append(host);
 
   const { t, locale } = createI18n(options.locale);
   const fmt = createTimeFormat(locale, t);
@@ -278,7 +280,10 @@ export async function boot({ options, publicApi, listeners, queue }) {
   document.addEventListener("visibilitychange", () => {
     if (!document.hidden) actions.maybeMarkSeen();
   });
-  window.addEventListener("online", () => render(store.get(), true));
+  window.addEventListener("online", () => {
+    chat.flushPending();
+    render(store.get(), true);
+  });
   window.addEventListener("offline", () => render(store.get(), true));
 
   await cssReady;
