@@ -5,10 +5,10 @@ background thread; pages are signed in by copying a Flask-Login session cookie i
 browser context (or through the demo /login form). Screenshots go to test-artifacts/.
 """
 
+import logging
 import os
 import re
 import shutil
-import logging
 import threading
 from pathlib import Path
 
@@ -179,9 +179,11 @@ class PageErrors:
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
         page.on(
             "console",
-            lambda msg: msg.type == "error"
-            and re.search(r"Content.Security.Policy|Refused to", msg.text)
-            and self.errors.append(f"csp: {msg.text}"),
+            lambda msg: (
+                msg.type == "error"
+                and re.search(r"Content.Security.Policy|Refused to", msg.text)
+                and self.errors.append(f"csp: {msg.text}")
+            ),
         )
 
         def on_dialog(dialog):
@@ -217,7 +219,9 @@ def open_page(browser, live_server, page_errors):
         )
         contexts.append(context)
         if user:
-            context.add_cookies([{"name": "session", "value": live_server.session_cookie(user), "url": live_server.url}])
+            context.add_cookies(
+                [{"name": "session", "value": live_server.session_cookie(user), "url": live_server.url}]
+            )
         page = context.new_page()
         errors.watch(page)
         if path is not None:

@@ -29,7 +29,9 @@ def test_two_people_chat_both_ways_with_live_badges_and_ticks(open_page, live_se
     expect(alice.contacts).to_have_count(3)
     shot(alice_page, "02-contacts")
     alice.open_conversation("Bob Chen")
-    expect(alice.page.locator("addchat-widget .view-conversation .state-empty")).to_contain_text("Say hello to Bob Chen")
+    expect(alice.page.locator("addchat-widget .view-conversation .state-empty")).to_contain_text(
+        "Say hello to Bob Chen"
+    )
     shot(alice_page, "03-empty-conversation")
     alice.send("Hi Bob, lunch today?")
 
@@ -97,7 +99,9 @@ def test_history_loads_older_pages_on_scroll_up(open_page, live_server, shot):
     w.log.evaluate("el => el.scrollTop = 0")
     expect(w.messages).to_have_count(75)
     expect(w.bodies.first).to_have_text("History message 1")
-    expect(page.locator("addchat-widget .start-note")).to_have_text("Start of your conversation with Carol Diaz")
+    expect(page.locator("addchat-widget .start-note")).to_have_text(
+        "Start of your conversation with Carol Diaz"
+    )
     shot(page, "08-history-start")
 
     texts = w.bodies.all_text_contents()
@@ -108,7 +112,7 @@ def test_history_loads_older_pages_on_scroll_up(open_page, live_server, shot):
 
 
 def test_message_body_is_shown_as_text_and_never_run(open_page, live_server, shot):
-    payload = '<img src=x onerror=alert(1)><script>alert(2)</script><b>bold</b>'
+    payload = "<img src=x onerror=alert(1)><script>alert(2)</script><b>bold</b>"
     alice_page = open_page("alice")
     bob_page = open_page("bob")
     alice, bob = Widget(alice_page), Widget(bob_page)
@@ -121,7 +125,12 @@ def test_message_body_is_shown_as_text_and_never_run(open_page, live_server, sho
     for page in (alice_page, bob_page):
         body = page.locator("addchat-widget .messages .body").last
         assert body.evaluate("el => el.children.length") == 0, "the body must be one text node"
-        assert page.locator("addchat-widget .messages img, addchat-widget .messages script, addchat-widget .messages b").count() == 0
+        assert (
+            page.locator(
+                "addchat-widget .messages img, addchat-widget .messages script, addchat-widget .messages b"
+            ).count()
+            == 0
+        )
     # The contact preview is text too.
     bob.page.locator("addchat-widget .back").click()
     expect(bob.contact("Alice Martin").locator(".c-preview")).to_have_text(payload)
@@ -139,7 +148,9 @@ def test_contacts_search_and_empty_result(open_page, shot):
     expect(w.contacts.first).to_contain_text("Carol Diaz")
     w.search.fill("zzz")
     expect(w.contacts).to_have_count(0)
-    expect(page.locator("addchat-widget .view-contacts .state-empty")).to_have_text("No contacts match “zzz”.")
+    expect(page.locator("addchat-widget .view-contacts .state-empty")).to_have_text(
+        "No contacts match “zzz”."
+    )
     shot(page, "10-search-no-match")
     w.search.fill("")
     expect(w.contacts).to_have_count(3)
@@ -147,7 +158,9 @@ def test_contacts_search_and_empty_result(open_page, shot):
 
 def test_loading_state_is_shown_while_contacts_load(open_page, live_server, shot):
     page = open_page(None, path=None)
-    page.context.add_cookies([{"name": "session", "value": live_server.session_cookie("alice"), "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "session", "value": live_server.session_cookie("alice"), "url": live_server.url}]
+    )
     held = []
     page.route("**/addchat/api/contacts*", lambda route: held.append(route))
     page.goto(live_server.url + "/")
@@ -180,7 +193,9 @@ def test_public_api_opens_conversation_and_emits_events(open_page, live_server):
     expect(w.title).to_have_text("Dave Okafor")
     live_server.api("dave").send(live_server.ids["alice"], "From the API test")
     expect(w.message("From the API test")).to_be_visible()
-    page.wait_for_function("window.__events.some(e => e[0] === 'message' && e[1].body === 'From the API test')")
+    page.wait_for_function(
+        "window.__events.some(e => e[0] === 'message' && e[1].body === 'From the API test')"
+    )
     page.evaluate("window.AddChat.close()")
     expect(w.panel).to_be_hidden()
     page.evaluate("window.AddChat.open()")

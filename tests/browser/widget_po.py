@@ -22,6 +22,11 @@ class Widget:
     def open(self):
         self.launcher.click()
         expect(self.panel).to_be_visible()
+        self.settle()
+
+    def settle(self):
+        """Wait for the panel's opening animation to end (before measuring it)."""
+        self.panel.evaluate("el => Promise.all(el.getAnimations().map((a) => a.finished))")
 
     def contact(self, name):
         return self.page.locator("addchat-widget .contact", has_text=name)
@@ -36,7 +41,9 @@ class Widget:
         self.composer.press("Enter")
 
     def message(self, text):
-        return self.page.locator("addchat-widget .messages .msg", has=self.page.locator(".body", has_text=text))
+        return self.page.locator(
+            "addchat-widget .messages .msg", has=self.page.locator(".body", has_text=text)
+        )
 
     def ticks_of(self, text):
         return self.message(text).locator(".ticks")
