@@ -15,11 +15,10 @@ import threading
 import time
 
 import redis
-from flask import current_app
 from sqlalchemy import select
 
 from addchat.services.errors import NotFound
-from addchat.users import user_model
+from addchat.users import may_chat, user_model
 
 
 def _now_ms():
@@ -172,8 +171,7 @@ def chat_peers(session, user, peer_ids):
     model = user_model()
     wanted = set(peer_ids) - {user.id}
     found = session.execute(select(model).where(model.id.in_(wanted))).scalars().all() if wanted else []
-    can_chat = current_app.extensions["addchat"].can_chat
-    allowed = {peer.id for peer in found if can_chat(user, peer)}
+    allowed = {peer.id for peer in found if may_chat(user, peer)}
     refused = sorted(set(peer_ids) - allowed)
     if refused:
         raise NotFound(f"No user {refused[0]} you can chat with.", code="unknown_user")
