@@ -62,7 +62,9 @@ def make_users(database_url, count, senders):
         db.session.commit()
         ids = [row.id for row in db.session.query(User.id).order_by(User.id)]
         serializer = app.session_interface.get_signing_serializer(app)
-        users = [{"id": uid, "cookie": serializer.dumps({"_user_id": str(uid), "_fresh": True})} for uid in ids]
+        users = [
+            {"id": uid, "cookie": serializer.dumps({"_user_id": str(uid), "_fresh": True})} for uid in ids
+        ]
         db.session.remove()
     # Outside that app context: each request gets its own `g`, so its own CSRF token.
     for user in users[:senders]:
@@ -145,7 +147,10 @@ def run_server(kind, args, users, database_url, workdir):
                     "kib_per_conn": (rss - base_rss) / event["n"],
                     "rss_mib": rss / 1024,
                 }
-                print(f"  {kind}: {event['n']} connected in {event['connect_s']:.1f}s, RSS {rss / 1024:.0f} MiB", flush=True)
+                print(
+                    f"  {kind}: {event['n']} connected in {event['connect_s']:.1f}s, RSS {rss / 1024:.0f} MiB",
+                    flush=True,
+                )
                 client.stdin.write("go\n")
                 client.stdin.flush()
             elif event["event"] == "result":
@@ -225,7 +230,9 @@ def main():
         workdir = Path(tmp)
         database_url = f"sqlite:///{workdir / 'bench.db'}"
         users = make_users(database_url, max(args.levels), args.senders)
-        print(f"{len(users)} users ready; {os.cpu_count()} CPU cores; servers: {', '.join(servers)}", flush=True)
+        print(
+            f"{len(users)} users ready; {os.cpu_count()} CPU cores; servers: {', '.join(servers)}", flush=True
+        )
         all_results = {}
         for kind in servers:
             all_results[kind] = run_server(kind, args, users, database_url, workdir)
