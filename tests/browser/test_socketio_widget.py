@@ -35,7 +35,9 @@ def person(browser, site, server, page_errors):
     contexts = []
 
     def make(key):
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US", timezone_id="UTC")
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800}, locale="en-US", timezone_id="UTC"
+        )
         contexts.append(context)
         cookie, _ = site.credentials(key)
         context.add_cookies([{"name": "session", "value": cookie, "url": server.url}])
@@ -110,7 +112,9 @@ def test_reconnecting_banner_follows_the_connection_and_nothing_is_lost(person, 
     away.set_cookie("session", cookie)
     for body in ("while away 1", "while away 2"):
         response = away.post(
-            f"/addchat/api/conversations/{site.ids['bob']}/messages", json={"body": body}, headers={"X-CSRFToken": token}
+            f"/addchat/api/conversations/{site.ids['bob']}/messages",
+            json={"body": body},
+            headers={"X-CSRFToken": token},
         )
         assert response.status_code == 201
 
