@@ -130,7 +130,9 @@ def live_server(tmp_path):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in the main thread
+# while it lives, which breaks later tests that call asyncio.run() (tests/pusher_server).
+@pytest.fixture(scope="module")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
 
@@ -138,7 +140,7 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     """Debian's Chromium. Missing: fail loudly in CI, skip on a developer machine."""
     try:
