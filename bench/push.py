@@ -273,7 +273,9 @@ def main():
                 drop()
     report(all_results, args.levels)
     load = os.getloadavg()
-    print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (a shared machine skews every figure)")
+    print(
+        f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (a shared machine skews every figure)"
+    )
     print(f"\n(total run {time.monotonic() - started:.0f}s; client and servers share this machine's cores)")
     if args.json:
         Path(args.json).write_text(json.dumps(all_results, indent=2))
