@@ -1,0 +1,160 @@
+"""Benchmark the poll endpoint against the server's trivial endpoint, on SQLite and PostgreSQL.
+
+    python -m bench.poll            # full run, about 5 minutes
+    python -m bench.poll --quick    # short runs, about 1.5 minutes
+
+Each backend gets a fresh database with 1,000 users and their messages (bench/seed.py). The
+app runs under gunicorn, 2 workers (2 cores): gevent workers, then a gthread baseline. wrk
+keeps one connection per simulated user (100, then 1,000) and sends each request as the
+next user, with that user's session cookie and cursor; the trivial endpoint
+(/addchat/health) gets the same connections and cookies, so the ratio is what the poll costs
+beyond the stack itself. Then, on PostgreSQL, bench/stall.py shows whether a poll waiting in
+the database stalls its green-thread process. Figures go to stdout and bench/results/.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import time
+import uuid
+from dataclasses import asdict
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.load import RESULTS, require_wrk, server, write_targets, wrk
+from bench.seed import bench_app, poll_targets, seed
+from bench.stall import run_stall
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+USERS = (100, 1000)
+
+
+def throwaway_postgres(base_url):
+    """Create an empty database next to base_url; return its URL and a function dropping it."""
+    url = make_url(base_url)
+    name = f"addchat_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def sqlite_database():
+    """Return the URL of a fresh SQLite file in bench/results/ (default rollback journal)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "bench.sqlite"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}", lambda: None
+
+
+def load_backend(backend, database_url, secret_key, kinds, seconds, rows):
+    """Seed one database, then measure health and poll for every server kind and user count."""
+    started = time.monotonic()
+    app = bench_app(database_url, secret_key)
+    user_ids = seed(app, max(USERS))
+    targets = poll_targets(app, user_ids)
+    print(f"{backend}: seeded {len(user_ids)} users in {time.monotonic() - started:.1f} s", flush=True)
+    files = {n: write_targets(targets[:n], f"{backend}-{n}") for n in USERS}
+    for kind in kinds:
+        with server(kind, database_url, secret_key, log_name=f"{backend}-{kind}") as running:
+            wrk(running, files[min(USERS)], min(USERS), 2)  # warm up: connections, pool, caches
+            for users in USERS:
+                health = wrk(running, files[users], users, seconds, path="/addchat/health")
+                poll = wrk(running, files[users], users, seconds)
+                scenario = f"{backend:<8} {kind:<7} {users:>5} users"
+                rows.append({"scenario": scenario, "health": asdict(health), "poll": asdict(poll)})
+                print_row(rows[-1])
+    return targets, files
+
+
+def print_header():
+    """Print the column titles of the figures table."""
+    print(
+        f"{'scenario':<28} {'endpoint':<8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'cpu us/req':>10} {'load':>5}  poll/health"
+    )
+
+
+def print_row(row):
+    """Print the health line and the poll line of one scenario, with the poll's ratios."""
+    health, poll = row["health"], row["poll"]
+    for name, figures in (("health", health), ("poll", poll)):
+        ratio = ""
+        if name == "poll" and health["rps"] and health["cpu_us"]:
+            ratio = (
+                f"req/s x{poll['rps'] / health['rps']:.2f}  p50 x{poll['p50'] / health['p50']:.1f}  "
+                f"p99 x{poll['p99'] / health['p99']:.1f}  cpu x{poll['cpu_us'] / health['cpu_us']:.1f}"
+            )
+        print(
+            f"{row['scenario']:<28} {name:<8} {figures['rps']:>7.0f} {figures['p50']:>7.1f} "
+            f"{figures['p99']:>7.1f} {figures['errors']:>6} {figures['cpu_us']:>10.0f} "
+            f"{figures['load']:>5.1f}  {ratio}",
+            flush=True,
+        )
+
+
+def print_stall(results):
+    """Print the green-thread table: health while polls wait on a lock in the database."""
+    print(f"\nHealth while {len(results[0].poll_seconds)} polls wait on a table lock (same process):")
+    print(f"{'server and driver set-up':<72} {'answered':>8} {'req/s':>7} {'p99 ms':>8} {'polls s':>8}")
+    for result in results:
+        health = result.health
+        p99 = f"{health.p99:.1f}" if health.requests else "-"
+        polls = f"{max(result.poll_seconds):.1f}" if result.poll_seconds else "-"
+        print(f"{result.label:<72} {health.requests:>8} {health.rps:>7.0f} {p99:>8} {polls:>8}")
+
+
+def main():
+    """Run the benchmark and print its tables."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="3 s per measurement, no gthread baseline")
+    parser.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite,postgres")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("ADDCHAT_TEST_POSTGRES_URL", DEFAULT_POSTGRES),
+        help="server where a throwaway database is created and dropped",
+    )
+    args = parser.parse_args()
+    require_wrk()
+    seconds = 3 if args.quick else 10
+    kinds = ["gevent"] if args.quick else ["gevent", "gthread"]
+    secret_key = secrets.token_hex(16)
+    rows, stalls = [], []
+    print_header()
+    for backend in args.backends.split(","):
+        url, drop = throwaway_postgres(args.postgres_url) if backend == "postgres" else sqlite_database()
+        try:
+            targets, files = load_backend(backend, url, secret_key, kinds, seconds, rows)
+            if backend == "postgres":
+                for kind, env in (
+                    ("gevent", {}),
+                    ("gevent", {"PSYCOPG_WAIT_FUNC": "wait_c"}),
+                    ("eventlet", {}),
+                    ("eventlet", {"PSYCOPG_WAIT_FUNC": "wait_select"}),
+                ):
+                    stalls.append(run_stall(kind, url, secret_key, targets, files[min(USERS)], env))
+        finally:
+            drop()
+    print("\nAll figures (poll/health ratios as above):")
+    print_header()
+    for row in rows:
+        print_row(row)
+    if stalls:
+        print_stall(stalls)
+    out = RESULTS / "poll.json"
+    out.write_text(json.dumps({"rows": rows, "stalls": [asdict(s) for s in stalls]}, indent=2))
+    print(f"\nSaved {out.relative_to(RESULTS.parent.parent)}")
+
+
+if __name__ == "__main__":
+    main()
