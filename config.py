@@ -56,6 +56,10 @@ class Config:
     PUSHER_HOST = os.environ.get("PUSHER_HOST", "127.0.0.1")
     PUSHER_PORT = _env_int("PUSHER_PORT", 6001)
     PUSHER_SSL = os.environ.get("PUSHER_SSL", "false").lower() == "true"
+    # The built-in Pusher-protocol server (`flask addchat pusher-server`); Redis shares it across instances.
+    PUSHER_SERVER_HOST = os.environ.get("PUSHER_SERVER_HOST", "127.0.0.1")
+    PUSHER_SERVER_PORT = _env_int("PUSHER_SERVER_PORT", 6001)
+    PUSHER_SERVER_REDIS_URL = os.environ.get("PUSHER_SERVER_REDIS_URL")
 
 
 class DevelopmentConfig(Config):
