@@ -50,6 +50,8 @@ def server_command(kind, port, workers=2, threads=4):
         return [sys.executable, "-m", "bench.eventlet_server", str(port)]
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     command += ["--backlog", "2048", "--graceful-timeout", "5", "--log-level", "warning"]
+    # Longer than a widget's 3 s poll interval, so a paced connection is not closed between polls.
+    command += ["--keep-alive", "10"]
     if kind == "gevent":
         command += ["-k", "gevent", "--worker-connections", "1000"]
     elif kind == "gthread":
@@ -154,14 +156,19 @@ def require_wrk():
         sys.exit("wrk is missing: apt-get install -y wrk (or `make bench`, which installs it).")
 
 
-def wrk(target, targets_file, connections, seconds, path=None, threads=1, timeout=30):
-    """Run wrk against a Server with one connection per simulated user; return its Figures."""
+def wrk(target, targets_file, connections, seconds, path=None, threads=1, timeout=30, pace_ms=0):
+    """Run wrk against a Server with one connection per simulated user; return its Figures.
+
+    Closed loop (each connection sends again as soon as it has its answer) unless pace_ms is
+    given: then each connection waits on average pace_ms before each request, like a widget.
+    """
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s"]
     command += ["--timeout", f"{timeout}s", "-s", str(LUA), f"http://127.0.0.1:{target.port}"]
     command += ["--", str(targets_file)] + ([path] if path else [])
     settle(target)
     cpu_before = server_cpu_seconds(target.pid)
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "ADDCHAT_BENCH_PACE_MS": str(pace_ms)}
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     cpu = server_cpu_seconds(target.pid) - cpu_before
     line = next(line for line in output.splitlines() if line.startswith("WRK_RESULT "))
     raw = json.loads(line.removeprefix("WRK_RESULT "))

@@ -64,7 +64,7 @@ def _poll(port, cookie, path, durations):
 def run_stall(kind, database_url, secret_key, targets, targets_file, extra_env=None):
     """Measure health under one server kind and psycopg set-up while polls are stuck on a lock."""
     extra_env = extra_env or {}
-    label = f"{kind} 1 worker, psycopg {wait_function(kind, extra_env)}"
+    label = f"{kind}, 1 process, psycopg {wait_function(kind, extra_env)}"
     if extra_env:
         label += " (" + " ".join(f"{k}={v}" for k, v in extra_env.items()) + ")"
     raw_url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -2,6 +2,9 @@
 -- cookie and poll path; done() prints the figures as one JSON line for bench/load.py.
 -- Arguments (after --): the targets file ("cookie<TAB>path" per line), then an optional
 -- path that replaces every user's own path (the trivial endpoint, same cookies).
+-- ADDCHAT_BENCH_PACE_MS in the environment paces each connection like a widget: it waits a
+-- random 0 to 2x that long (that long on average) before each request, the first included,
+-- so the connections do not start in step; wrk's latency does not include the wait.
 local users = {}
 local position = 1
 local threads = 0
@@ -9,6 +12,13 @@ local threads = 0
 function setup(thread)
   thread:set("thread_index", threads)
   threads = threads + 1
+end
+
+local pace_ms = tonumber(os.getenv("ADDCHAT_BENCH_PACE_MS") or "0")
+if pace_ms > 0 then
+  function delay()
+    return math.random(0, 2 * pace_ms)
+  end
 end
 
 function init(args)
