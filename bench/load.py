@@ -44,7 +44,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def server_command(kind, port, workers=2, threads=4):
+def server_command(kind, port, workers=2, threads=4, extra_args=()):
     """Build the command line of one server kind: gevent, gthread, or eventlet."""
     if kind == "eventlet":
         return [sys.executable, "-m", "bench.eventlet_server", str(port)]
@@ -58,7 +58,7 @@ def server_command(kind, port, workers=2, threads=4):
         command += ["-k", "gthread", "--threads", str(threads)]
     else:
         raise ValueError(kind)
-    return command + ["wsgi:app"]
+    return command + list(extra_args) + ["wsgi:app"]
 
 
 def wait_ready(port, process, timeout=30):
@@ -85,7 +85,7 @@ class Server:
 
 
 @contextmanager
-def server(kind, database_url, secret_key, workers=2, extra_env=None, log_name="server"):
+def server(kind, database_url, secret_key, workers=2, extra_env=None, extra_args=(), log_name="server"):
     """Run one server for the duration of the block; yield it as a Server."""
     port = free_port()
     env = {
@@ -99,7 +99,11 @@ def server(kind, database_url, secret_key, workers=2, extra_env=None, log_name="
     RESULTS.mkdir(parents=True, exist_ok=True)
     with open(RESULTS / f"{log_name}.log", "ab") as log:
         process = subprocess.Popen(
-            server_command(kind, port, workers), cwd=ROOT, env=env, stdout=log, stderr=log
+            server_command(kind, port, workers, extra_args=extra_args),
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
         )
         try:
             wait_ready(port, process)

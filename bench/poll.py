@@ -27,6 +27,14 @@ from bench.stall import run_stall
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 USERS = (100, 1000)
+# Green-thread set-ups for the stall check: (server, environment, gunicorn --preload).
+STALL_SETUPS = [
+    ("gevent", {}, False),
+    ("gevent", {}, True),
+    ("gevent", {"PSYCOPG_WAIT_FUNC": "wait_select"}, True),
+    ("eventlet", {}, False),
+    ("eventlet", {"PSYCOPG_WAIT_FUNC": "wait_select"}, False),
+]
 # A widget's poll interval (ADDCHAT_POLL_INTERVAL_MS) for the paced run.
 PACE_MS = 3000
 
@@ -88,12 +96,12 @@ def print_row(row):
 def print_stall(results):
     """Print the green-thread table: health while polls wait on a lock in the database."""
     print(f"\nHealth while {len(results[0].poll_seconds)} polls wait on a table lock (same process):")
-    print(f"{'server and driver set-up':<72} {'answered':>8} {'req/s':>7} {'p99 ms':>8} {'polls s':>8}")
+    print(f"{'server and driver set-up':<84} {'answered':>8} {'req/s':>7} {'p99 ms':>8} {'polls s':>8}")
     for result in results:
         health = result.health
         p99 = f"{health.p99:.1f}" if health.requests else "-"
         polls = f"{max(result.poll_seconds):.1f}" if result.poll_seconds else "-"
-        print(f"{result.label:<72} {health.requests:>8} {health.rps:>7.0f} {p99:>8} {polls:>8}")
+        print(f"{result.label:<84} {health.requests:>8} {health.rps:>7.0f} {p99:>8} {polls:>8}")
 
 
 def main():
@@ -120,13 +128,9 @@ def main():
         try:
             targets, files = load_backend(backend, url, secret_key, kinds, seconds, paced_seconds, rows)
             if backend == "postgres":
-                for kind, env in (
-                    ("gevent", {}),
-                    ("gevent", {"PSYCOPG_WAIT_FUNC": "wait_c"}),
-                    ("eventlet", {}),
-                    ("eventlet", {"PSYCOPG_WAIT_FUNC": "wait_select"}),
-                ):
-                    stalls.append(run_stall(kind, url, secret_key, targets, files[min(USERS)], env))
+                for kind, env, preload in STALL_SETUPS:
+                    stall = run_stall(kind, url, secret_key, targets, files[min(USERS)], env, preload)
+                    stalls.append(stall)
         finally:
             drop()
     print("\nAll figures (poll/health ratios as above):")

@@ -61,14 +61,32 @@ def _poll(port, cookie, path, durations):
         durations.append(time.monotonic() - start)
 
 
-def run_stall(kind, database_url, secret_key, targets, targets_file, extra_env=None):
-    """Measure health under one server kind and psycopg set-up while polls are stuck on a lock."""
+def run_stall(kind, database_url, secret_key, targets, targets_file, extra_env=None, preload=False):
+    """Measure health under one server kind and psycopg set-up while polls are stuck on a lock.
+
+    With preload, gunicorn imports the app (and psycopg) in the master, before the gevent
+    worker patches: psycopg then keeps the wait function it chose unpatched.
+    """
     extra_env = extra_env or {}
-    label = f"{kind}, 1 process, psycopg {wait_function(kind, extra_env)}"
+    where = "gunicorn gevent, 1 worker" if kind == "gevent" else "eventlet.wsgi, 1 process"
+    if preload:
+        wait = extra_env.get("PSYCOPG_WAIT_FUNC", "wait_c")
+        label = f"{where}, --preload, psycopg {wait}"
+    else:
+        label = f"{where}, psycopg {wait_function(kind, extra_env)}"
     if extra_env:
         label += " (" + " ".join(f"{k}={v}" for k, v in extra_env.items()) + ")"
+    extra_args = ["--preload"] if preload else []
     raw_url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with server(kind, database_url, secret_key, workers=1, extra_env=extra_env, log_name="stall") as running:
+    with server(
+        kind,
+        database_url,
+        secret_key,
+        workers=1,
+        extra_env=extra_env,
+        extra_args=extra_args,
+        log_name="stall",
+    ) as running:
         port = running.port
         for cookie, path in targets[:BLOCKED_POLLS]:
             _poll(port, cookie, path, [])  # warm the pool: connections are open before the lock
