@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict
 
 from bench.databases import sqlite_database, throwaway_postgres
-from bench.load import HEALTH, RESULTS, require_wrk, server, write_targets, wrk
+from bench.load import HEALTH, RESULTS, Figures, require_wrk, server, write_targets, wrk
 from bench.seed import bench_app, poll_targets, seed
 from bench.stall import run_stall
 
@@ -39,7 +39,31 @@ STALL_SETUPS = [
 PACE_MS = 3000
 
 
-def load_backend(backend, database_url, secret_key, kinds, seconds, paced_seconds, rows):
+def measure(running, targets_file, users, seconds, slices, pace_ms=0):
+    """Alternate health and poll runs, so outside load hits both alike; combine each side."""
+    health, poll = [], []
+    for _ in range(slices):
+        health.append(wrk(running, targets_file, users, seconds // slices, path=HEALTH, pace_ms=pace_ms))
+        poll.append(wrk(running, targets_file, users, seconds // slices, pace_ms=pace_ms))
+    return combine(health), combine(poll)
+
+
+def combine(runs):
+    """Merge runs of one endpoint: total throughput, mean percentiles, worst maximum."""
+    requests = sum(run.requests for run in runs)
+    return Figures(
+        requests=requests,
+        rps=requests / sum(run.requests / run.rps for run in runs if run.rps),
+        p50=sum(run.p50 for run in runs) / len(runs),
+        p99=sum(run.p99 for run in runs) / len(runs),
+        max=max(run.max for run in runs),
+        errors=sum(run.errors for run in runs),
+        cpu_us=sum(run.cpu_us * run.requests for run in runs) / requests if requests else 0.0,
+        load=max(run.load for run in runs),
+    )
+
+
+def load_backend(backend, database_url, secret_key, kinds, seconds, slices, paced_seconds, rows):
     """Seed one database, then measure health and poll for every server kind and user count."""
     started = time.monotonic()
     app = bench_app(database_url, secret_key)
@@ -51,16 +75,14 @@ def load_backend(backend, database_url, secret_key, kinds, seconds, paced_second
         with server(kind, database_url, secret_key, log_name=f"{backend}-{kind}") as running:
             wrk(running, files[min(USERS)], min(USERS), 2)  # warm up: connections, pool, caches
             for users in USERS:
-                health = wrk(running, files[users], users, seconds, path=HEALTH)
-                poll = wrk(running, files[users], users, seconds)
+                health, poll = measure(running, files[users], users, seconds, slices)
                 scenario = f"{backend:<8} {kind:<7} {users:>5} users"
                 rows.append({"scenario": scenario, "health": asdict(health), "poll": asdict(poll)})
                 print_row(rows[-1])
             if kind == kinds[0]:
                 # Real widgets: every user polls about every 3 s, not as fast as it can.
-                users, interval = max(USERS), PACE_MS
-                health = wrk(running, files[users], users, paced_seconds, path=HEALTH, pace_ms=interval)
-                poll = wrk(running, files[users], users, paced_seconds, pace_ms=interval)
+                users = max(USERS)
+                health, poll = measure(running, files[users], users, paced_seconds, 1, pace_ms=PACE_MS)
                 scenario = f"{backend:<8} {kind:<7} {users:>5} every 3s"
                 rows.append({"scenario": scenario, "health": asdict(health), "poll": asdict(poll)})
                 print_row(rows[-1])
@@ -118,7 +140,8 @@ def main():
     )
     args = parser.parse_args()
     require_wrk()
-    seconds, paced_seconds = (3, 8) if args.quick else (8, 15)
+    # Closed-loop seconds per endpoint (in alternating slices), then the paced run's seconds.
+    seconds, slices, paced_seconds = (3, 1, 8) if args.quick else (8, 2, 15)
     kinds = ["gevent"] if args.quick else ["gevent", "gthread"]
     secret_key = secrets.token_hex(16)
     rows, stalls = [], []
@@ -126,7 +149,9 @@ def main():
     for backend in args.backends.split(","):
         url, drop = throwaway_postgres(args.postgres_url) if backend == "postgres" else sqlite_database()
         try:
-            targets, files = load_backend(backend, url, secret_key, kinds, seconds, paced_seconds, rows)
+            targets, files = load_backend(
+                backend, url, secret_key, kinds, seconds, slices, paced_seconds, rows
+            )
             if backend == "postgres":
                 for kind, env, preload in STALL_SETUPS:
                     stall = run_stall(kind, url, secret_key, targets, files[min(USERS)], env, preload)
