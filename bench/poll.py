@@ -110,7 +110,7 @@ def print_row(row):
         print(
             f"{row['scenario']:<28} {name:<8} {figures['rps']:>7.0f} {figures['p50']:>7.1f} "
             f"{figures['p99']:>7.1f} {figures['errors']:>6} {figures['cpu_us']:>10.0f} "
-            f"{figures['load']:>5.1f}  {ratio}",
+            f"{figures['load']:>5.1f}  {ratio}".rstrip(),
             flush=True,
         )
 
