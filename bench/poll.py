@@ -9,8 +9,9 @@ keeps one connection per simulated user (100, then 1,000) and sends each request
 next user, with that user's session cookie and cursor; the trivial endpoint
 (/addchat/health) gets the same connections and cookies, so the ratio is what the poll costs
 beyond the stack itself. These closed-loop runs find the ceiling; a paced run then has 1,000
-users poll about every 3 s, as widgets do, and shows the latency they would see. Then, on PostgreSQL, bench/stall.py shows whether a poll waiting in
-the database stalls its green-thread process. Figures go to stdout and bench/results/.
+users poll about every 3 s, as widgets do, and shows the latency they would see. Last, on
+PostgreSQL, bench/stall.py shows whether a poll waiting in the database stalls its
+green-thread process. Figures go to stdout and bench/results/ (not committed).
 """
 
 import argparse
@@ -131,7 +132,9 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="3 s per measurement, no gthread baseline")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 s closed-loop and 8 s paced runs, no gthread baseline"
+    )
     parser.add_argument("--backends", default="sqlite,postgres", help="comma-separated: sqlite,postgres")
     parser.add_argument(
         "--postgres-url",

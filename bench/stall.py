@@ -34,13 +34,18 @@ class StallResult:
     poll_seconds: list
 
 
-def wait_function(kind, extra_env):
-    """Name the psycopg wait function a worker of this kind picks (imported after patching)."""
+def wait_function(kind, extra_env, preload=False):
+    """Name the psycopg wait function a worker of this kind ends up with.
+
+    Imported after patching, as a worker loads the app; or before it, as gunicorn --preload
+    imports the app in the master before the gevent worker patches.
+    """
     patch = {
         "gevent": "from gevent import monkey; monkey.patch_all()",
         "eventlet": "import eventlet; eventlet.monkey_patch()",
     }[kind]
-    code = f"{patch}\nimport psycopg.waiting as w; print(w.wait.__name__)"
+    use = "import psycopg.waiting as w"
+    code = "\n".join([use, patch] if preload else [patch, use]) + "\nprint(w.wait.__name__)"
     env = {**os.environ, **extra_env}
     result = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, env=env
@@ -62,18 +67,12 @@ def _poll(port, cookie, path, durations):
 
 
 def run_stall(kind, database_url, secret_key, targets, targets_file, extra_env=None, preload=False):
-    """Measure health under one server kind and psycopg set-up while polls are stuck on a lock.
-
-    With preload, gunicorn imports the app (and psycopg) in the master, before the gevent
-    worker patches: psycopg then keeps the wait function it chose unpatched.
-    """
+    """Measure health under one server kind and psycopg set-up while polls are stuck on a lock."""
     extra_env = extra_env or {}
     where = "gunicorn gevent, 1 worker" if kind == "gevent" else "eventlet.wsgi, 1 process"
     if preload:
-        wait = extra_env.get("PSYCOPG_WAIT_FUNC", "wait_c")
-        label = f"{where}, --preload, psycopg {wait}"
-    else:
-        label = f"{where}, psycopg {wait_function(kind, extra_env)}"
+        where += ", --preload"
+    label = f"{where}, psycopg {wait_function(kind, extra_env, preload)}"
     if extra_env:
         label += " (" + " ".join(f"{k}={v}" for k, v in extra_env.items()) + ")"
     extra_args = ["--preload"] if preload else []
