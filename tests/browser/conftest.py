@@ -130,7 +130,9 @@ def live_server(tmp_path):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while sync Playwright runs, its event loop is the running loop on
+# the main thread, and other suites' asyncio.run() would fail after ours.
+@pytest.fixture(scope="module")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
 
@@ -138,7 +140,7 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     """Debian's Chromium. Missing: fail loudly in CI, skip on a developer machine."""
     try:

@@ -54,6 +54,8 @@ export function createConversationView(ctx) {
     if (st.peerId == null) return;
     const res = chat.send(st.peerId, textarea.value);
     if (res.ok) {
+      clearTimeout(typingIdle);
+      ctx.actions.typing(st.peerId, false);
       textarea.value = "";
       updateCounter();
       setComposerError("");
@@ -73,7 +75,16 @@ export function createConversationView(ctx) {
       submit();
     }
   });
-  textarea.addEventListener("input", updateCounter);
+  let typingIdle = null;
+  textarea.addEventListener("input", () => {
+    updateCounter();
+    const peerId = store.get().peerId;
+    if (peerId == null) return;
+    clearTimeout(typingIdle);
+    const active = textarea.value.trim() !== "";
+    ctx.actions.typing(peerId, active);
+    if (active) typingIdle = setTimeout(() => ctx.actions.typing(peerId, false), 4000);
+  });
 
   function updateCounter() {
     const n = textarea.value.length;
