@@ -104,6 +104,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
     config,
     emit,
     hooks: {
+      inView,
       onError(err) {
         if (err && err.status === 401) setStatus("offline", { reason: "unauthorized" });
       },

@@ -158,7 +158,6 @@ export function createConversationView(ctx) {
     if (li._m !== m) {
       li._m = m;
       li.className = "msg " + (mine ? "mine" : "theirs");
-      li.classList.toggle("cont", item.cont);
       li.classList.toggle("pending", Boolean(m.pending));
       li.classList.toggle("failed", Boolean(m.failed));
       li.classList.toggle("deleted", Boolean(m.deleted));
@@ -177,9 +176,9 @@ export function createConversationView(ctx) {
       }
       show(p.fail, Boolean(m.failed));
       p.failText.textContent = m.failed === "too_long" ? t("tooLong", { n: chat.maxLength }) : t("failed");
-    } else {
-      li.classList.toggle("cont", item.cont);
     }
+    li.classList.toggle("cont", item.cont);
+    li.classList.toggle("more", item.more);
     const when = parseTime(m.created_at);
     p.time.textContent = fmt.relative(when, item.now);
     p.time.dateTime = when.toISOString();
@@ -200,7 +199,8 @@ export function createConversationView(ctx) {
         prev = null;
       }
       const cont = Boolean(prev && prev.from_id === m.from_id && date - parseTime(prev.created_at) < GROUP_MS);
-      items.push({ kind: "msg", m, cont, now, peerName });
+      if (cont) items[items.length - 1].more = true; // the previous one is not the last of its group
+      items.push({ kind: "msg", m, cont, more: false, now, peerName });
       prev = m;
     }
     return items;
