@@ -102,6 +102,8 @@ def test_history_loads_older_pages_on_scroll_up(open_page, live_server, shot):
     expect(page.locator("addchat-widget .start-note")).to_have_text(
         "Start of your conversation with Carol Diaz"
     )
+    w.log.evaluate("el => el.scrollTop = 0")
+    expect(page.locator("addchat-widget .start-note")).to_be_in_viewport()
     shot(page, "08-history-start")
 
     texts = w.bodies.all_text_contents()
