@@ -196,7 +196,7 @@ def test_public_api_opens_conversation_and_emits_events(open_page, live_server):
     live_server.api("dave").send(live_server.ids["alice"], "From the API test")
     expect(w.message("From the API test")).to_be_visible()
     page.wait_for_function(
-        "window.__events.some(e => e[0] === 'message' && e[1].body === 'From the API test')"
+        "() => window.__events.some(e => e[0] === 'message' && e[1].body === 'From the API test')"
     )
     page.evaluate("window.AddChat.close()")
     expect(w.panel).to_be_hidden()

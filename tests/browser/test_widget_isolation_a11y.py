@@ -328,7 +328,7 @@ def test_notifications_sound_and_their_switches(open_page, live_server, shot):
     alice = live_server.api("alice")
     alice.send(live_server.ids["bob"], "ping 1")
     expect(bob.badge).to_have_text("1")
-    bob_page.wait_for_function("window.__notes.length === 1 && window.__chimes > 0")
+    bob_page.wait_for_function("() => window.__notes.length === 1 && window.__chimes > 0")
     assert bob_page.evaluate("window.__notes") == [{"title": "Alice Martin", "body": "ping 1"}]
 
     bob.open()
