@@ -198,6 +198,7 @@ def test_phone_screen_360px_is_full_screen(open_page, live_server, shot):
     box = w.panel.bounding_box()
     assert box == {"x": 0, "y": 0, "width": 360, "height": 740}, box
     expect(w.launcher).to_be_hidden()
+    expect(w.panel).to_be_focused()  # not the search field: no on-screen keyboard over the list
     shot(page, "31-phone-contacts")
     w.open_conversation("Carol Diaz")
     w.send("Replying from a phone")

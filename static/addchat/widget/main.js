@@ -221,7 +221,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
       unlockAudio();
       chat.openConversation(userId);
       if (!store.get().isOpen) actions.open({ viaUser: true });
-      else afterRender(() => conversationView.focus());
+      else afterRender(() => focusView(store.get()));
     },
     back() {
       const peerId = store.get().peerId;
@@ -259,7 +259,9 @@ export async function boot({ options, publicApi, listeners, queue }) {
   ctx.actions = actions;
 
   function focusView(st) {
-    if (st.view === "conversation") conversationView.focus();
+    // On touch screens, focusing a text field would pop the on-screen keyboard over the list.
+    if (window.matchMedia("(pointer: coarse)").matches) shell.focusPanel();
+    else if (st.view === "conversation") conversationView.focus();
     else contactsView.focus(null);
   }
   function afterRender(fn) {
