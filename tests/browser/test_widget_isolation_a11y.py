@@ -266,6 +266,11 @@ def test_reconnecting_state_and_sending_while_offline(open_page, live_server, sh
     bob.open_conversation("Alice Martin")
     expect(bob.message("Sent while offline")).to_have_count(1)
 
+    # Signed out elsewhere: the next poll answers 401 and the widget says so (and stops polling).
+    bob_page.context.clear_cookies()
+    expect(bob.banner).to_have_text("You were signed out. Reload the page to chat again.")
+    shot(bob_page, "53-signed-out")
+
 
 def test_failed_send_can_be_retried_without_duplicates(open_page, live_server, shot):
     page = open_page("alice")
