@@ -374,3 +374,13 @@ def test_data_options_position_theme_locale_title(open_page, live_server, shot):
     expect(w.ticks_of("Bonjour")).to_have_attribute("aria-label", "Envoyé")
     expect(page.locator("addchat-widget .day-label")).to_have_text(re.compile("Aujourd"))
     shot(page, "70-options-left-dark-fr")
+
+
+def test_signed_out_visitors_get_no_widget(open_page, live_server):
+    page = open_page(None, path=None)
+    serve(page, live_server.url + "/public", OPTIONS_PAGE)
+    with page.expect_response("**/addchat/api/config") as config:
+        page.goto(live_server.url + "/public")
+    assert config.value.status == 401
+    expect(page.locator("addchat-widget")).to_have_count(0)
+    assert page.evaluate("() => window.AddChat.ready") is False
