@@ -38,6 +38,10 @@ export async function boot({ options, publicApi, listeners, queue }) {
     setTimeout(resolve, 5000);
   });
   shadow.append(link);
+  // A child of <html>, not <body>: body transforms cannot trap the fixed panel, and sites that
+  // swap <body> (Turbo, pjax) keep the widget. Attached now (still empty) so the CSS loads while
+  // the config is read.
+  document.documentElement.append(host);
 
   const api = createApi(options.apiUrl);
   let config;
@@ -48,6 +52,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
     } catch (err) {
       if (err.status === 401 || err.status === 403) {
         // Not signed in: the widget stays out of the page.
+        host.remove();
         emit("unauthorized", { status: err.status });
         return;
       }
@@ -55,9 +60,6 @@ export async function boot({ options, publicApi, listeners, queue }) {
     }
   }
   api.setCsrfToken(config.csrf_token);
-  // A child of <html>, not <body>: body transforms cannot trap the fixed panel, and sites that
-  // swap <body> (Turbo, pjax) keep the widget.
-  document.documentElement.append(host);
 
   const { t, locale } = createI18n(options.locale);
   const fmt = createTimeFormat(locale, t);
@@ -104,6 +106,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
     config,
     emit,
     hooks: {
+      inView,
       onError(err) {
         if (err && err.status === 401) setStatus("offline", { reason: "unauthorized" });
       },
@@ -141,12 +144,21 @@ export async function boot({ options, publicApi, listeners, queue }) {
   // ── Transport (interface documented in transports/index.js) ─────────────────
   let transport = null;
   let transportGen = 0;
+  let typingState = { peer: null, at: 0 };
 
   function setStatus(status, detail) {
     const st = store.get();
     if (st.connection === "offline" && st.connectionDetail && st.connectionDetail.reason === "unauthorized") return;
     if (st.connection !== status) emit("status", { status, detail: detail || null });
     store.set({ connection: status, connectionDetail: detail || null });
+  }
+
+  // "… is typing": shown from store state; expires on its own if the "stopped" event is lost.
+  const typingTimers = new Map();
+  function setTyping(userId, isTyping) {
+    clearTimeout(typingTimers.get(userId));
+    if (isTyping) typingTimers.set(userId, setTimeout(() => setTyping(userId, false), 6000));
+    store.set((st) => ({ typing: { ...st.typing, [userId]: Boolean(isTyping) } }));
   }
 
   async function startTransport(cfg) {
@@ -159,8 +171,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
       getCursor: () => chat.tracker.cursor,
       onChange: (changes, cursor) => gen === transportGen && chat.applyChanges(changes, cursor),
       onStatus: (status, detail) => gen === transportGen && setStatus(status, detail),
-      onTyping: ({ userId, isTyping }) =>
-        store.set((st) => ({ typing: { ...st.typing, [userId]: Boolean(isTyping) } })),
+      onTyping: ({ userId, isTyping }) => setTyping(userId, isTyping),
       onPresence: ({ userId, online }) =>
         store.set((st) => ({ presence: { ...st.presence, [userId]: Boolean(online) } })),
       vendorUrl: (file) => options.staticUrl + "vendor/" + file,
@@ -186,10 +197,6 @@ export async function boot({ options, publicApi, listeners, queue }) {
 
   // ── Actions used by the views and the public API ─────────────────────────────
   const actions = {
-    /** Tell the transport whether I am typing to this peer (push transports relay it). */
-    typing(peerId, isTyping) {
-      if (transport && transport.sendTyping) transport.sendTyping(peerId, isTyping);
-    },
     open({ viaUser = false } = {}) {
       if (store.get().isOpen) return;
       store.set({ isOpen: true });
@@ -216,12 +223,25 @@ export async function boot({ options, publicApi, listeners, queue }) {
       unlockAudio();
       chat.openConversation(userId);
       if (!store.get().isOpen) actions.open({ viaUser: true });
-      else afterRender(() => conversationView.focus());
+      else afterRender(() => focusView(store.get()));
     },
     back() {
       const peerId = store.get().peerId;
       chat.showContacts();
       afterRender(() => contactsView.focus(peerId));
+    },
+    /** The composer changed: tell the peer I am typing (transports that support it), throttled. */
+    typing(peerId, active) {
+      if (!transport || !transport.sendTyping) return;
+      const now = Date.now();
+      if (active && typingState.peer === peerId && now - typingState.at < 3000) return;
+      if (!active && typingState.peer !== peerId) return;
+      typingState = active ? { peer: peerId, at: now } : { peer: null, at: 0 };
+      try {
+        transport.sendTyping(peerId, active);
+      } catch (err) {
+        console.warn("[AddChat] sendTyping failed", err);
+      }
     },
     maybeMarkSeen() {
       const peerId = store.get().peerId;
@@ -241,7 +261,9 @@ export async function boot({ options, publicApi, listeners, queue }) {
   ctx.actions = actions;
 
   function focusView(st) {
-    if (st.view === "conversation") conversationView.focus();
+    // On touch screens, focusing a text field would pop the on-screen keyboard over the list.
+    if (window.matchMedia("(pointer: coarse)").matches) shell.focusPanel();
+    else if (st.view === "conversation") conversationView.focus();
     else contactsView.focus(null);
   }
   function afterRender(fn) {
