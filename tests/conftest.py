@@ -1,15 +1,13 @@
 """Fixtures: an app per test on each configured database, signed-in API clients, users."""
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import ChatBase, User
+from addchat.testing import throwaway_database
 
 SERVER_URLS = {
     "postgres": os.environ.get("ADDCHAT_TEST_POSTGRES_URL"),
@@ -24,34 +22,13 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium through Playwright")
 
 
-def _server_database(base_url):
-    """Create a throwaway database on a real server, so parallel runs never collide."""
-    url = make_url(base_url)
-    name = f"addchat_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-
-    def drop():
-        engine = create_engine(url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            if url.get_backend_name() == "postgresql":
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            else:
-                conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        engine.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def server_database(request):
     """Yield (backend, URL) of a database made for this test session (None for SQLite)."""
     if request.param == "sqlite":
         yield "sqlite", None
         return
-    url, drop = _server_database(SERVER_URLS[request.param])
+    url, drop = throwaway_database(SERVER_URLS[request.param])
     yield request.param, url
     drop()
 

@@ -1,25 +1,14 @@
 """The internal mode's poll: one SELECT on one table, only this user's changes."""
 
-from sqlalchemy import event
-
 from addchat.extensions import db
+from addchat.testing import record_statements
 
 
 def _count_statements(app, action):
     """Run an action and return every SQL statement it sent to the database."""
-    statements = []
     with app.app_context():
         engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        result = action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return statements, result
+    return record_statements(engine, action)
 
 
 def test_poll_runs_exactly_one_select(app, api, users):
