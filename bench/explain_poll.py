@@ -54,7 +54,8 @@ def captured_poll(user_id, cursor, limit):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        feed.changes_since(db.session, user_id, cursor, limit)
+        with db.engine.connect() as connection:
+            feed.changes_since(connection, user_id, cursor, limit)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     db.session.rollback()
