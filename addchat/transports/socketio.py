@@ -14,7 +14,7 @@ class SocketIOTransport(Transport):
 
     name = "socketio"
 
-    def publish(self, changes):
+    def publish(self, changes, origin=None):
         """Emit every change to its user's room."""
         for change in changes:
             if change.user_id == 0:
