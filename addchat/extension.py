@@ -52,6 +52,15 @@ def json_http_error(error):
     return jsonify(error={"code": code, "message": message}), error.code
 
 
+def _default_settings(app):
+    """Give a host app every AddChat setting it did not set itself."""
+    from config import Config
+
+    for key in dir(Config):
+        if key.startswith(("ADDCHAT_", "PUSHER_", "SOCKETIO_", "RATELIMIT_")):
+            app.config.setdefault(key, getattr(Config, key))
+
+
 class AddChat:
     """Flask extension: `AddChat(app, user_model=User)` or `init_app` later."""
 
@@ -64,6 +73,7 @@ class AddChat:
         """Bind AddChat to the app: state, extensions, blueprints, socket handlers, CLI."""
         from addchat import admin, api, cli, pusher, widget
 
+        _default_settings(app)
         options = {**self.options}
         user_model = user_model or options.get("user_model")
         if user_model is None:

@@ -39,9 +39,14 @@ def get_peer(session, user, peer_id):
     if user.id == peer_id:
         raise InvalidInput("You cannot chat with yourself.", code="self_chat")
     peer = session.get(user_model(), peer_id)
-    if peer is None or not _state().can_chat(user, peer):
+    if peer is None or not may_chat(user, peer):
         raise NotFound(f"No user {peer_id} you can chat with.", code="unknown_user")
     return peer
+
+
+def may_chat(user, peer):
+    """Apply the host site's policy of who may chat with whom."""
+    return bool(_state().can_chat(user, peer))
 
 
 def name_column():
