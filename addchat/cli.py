@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from addchat.extension import state
 from addchat.models import ChatBase, User
+from addchat.pusher_server.cli import pusher_server_command
 
 DEMO_USERS = [
     ("Alice Martin", "alice@example.com", True),
@@ -45,3 +46,6 @@ def create_tables():
     chat_tables = [t for name, t in ChatBase.metadata.tables.items() if name.startswith("addchat_")]
     ChatBase.metadata.create_all(state().db.engine, tables=chat_tables)
     click.echo(f"Created {len(chat_tables)} AddChat tables where missing.")
+
+
+addchat_cli.add_command(pusher_server_command)

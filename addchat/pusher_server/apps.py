@@ -24,9 +24,7 @@ class AppRegistry:
             self._by_key[app.key] = app
             self._by_id[app.id] = app
         if not self._by_id:
-            raise ValueError(
-                "the Pusher server needs at least one app (id, key, secret)"
-            )
+            raise ValueError("the Pusher server needs at least one app (id, key, secret)")
 
     def by_key(self, key):
         return self._by_key.get(key)
@@ -40,11 +38,7 @@ class AppRegistry:
 
 def apps_from_config(config):
     """The single app named by PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET in a Flask config."""
-    missing = [
-        name
-        for name in ("PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET")
-        if not config.get(name)
-    ]
+    missing = [name for name in ("PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET") if not config.get(name)]
     if missing:
         raise ValueError("missing config: " + ", ".join(missing))
     return [

@@ -32,9 +32,7 @@ class LocalBroker:
 
     async def occupancy(self, app_id):
         """Subscription count of every occupied channel of an app."""
-        return {
-            channel: n for (app, channel), n in self._counts.items() if app == app_id
-        }
+        return {channel: n for (app, channel), n in self._counts.items() if app == app_id}
 
     async def join(self, app_id, channel, socket_id, user_id, user_info_json):
         """Record a presence connection; True when this is the member's first connection."""
@@ -67,7 +65,4 @@ class LocalBroker:
 
     async def members(self, app_id, channel):
         """user_id -> user_info of the channel's members."""
-        return {
-            uid: json.loads(info)
-            for uid, info in self._info.get((app_id, channel), {}).items()
-        }
+        return {uid: json.loads(info) for uid, info in self._info.get((app_id, channel), {}).items()}

@@ -11,9 +11,7 @@ from .server import run_server
 
 
 @click.command("pusher-server")
-@click.option(
-    "--host", default=None, help="Overrides PUSHER_SERVER_HOST (default 127.0.0.1)."
-)
+@click.option("--host", default=None, help="Overrides PUSHER_SERVER_HOST (default 127.0.0.1).")
 @click.option(
     "--port",
     type=int,

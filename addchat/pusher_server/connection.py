@@ -10,6 +10,7 @@ from . import protocol
 log = logging.getLogger(__name__)
 
 OUTBOX_LIMIT = 1000
+CLOSE_GRACE = 5.0
 
 
 def new_socket_id():
@@ -18,9 +19,13 @@ def new_socket_id():
 
 
 class Connection:
-    """Per-client state; messages go through a queue so one slow client never stalls a broadcast."""
+    """Per-client state; messages go through a queue so one slow client never stalls a broadcast.
 
-    def __init__(self, ws, app, loop_time):
+    abort drops the TCP connection; it is used when a client stops reading, since then
+    neither more data nor a close frame can get through.
+    """
+
+    def __init__(self, ws, app, loop_time, abort=None):
         self.ws = ws
         self.app = app
         self.socket_id = new_socket_id()
@@ -29,7 +34,8 @@ class Connection:
         self.last_seen = loop_time
         self.ping_sent_at = None
         self.closed = False
-        self._outbox = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        self._abort = abort
+        self._outbox = asyncio.Queue()
         self._client_events = collections.deque()
 
     def touch(self, now):
@@ -38,26 +44,32 @@ class Connection:
         self.ping_sent_at = None
 
     def send(self, text):
-        """Queue a text frame; a client that lets the queue fill up is closed (over capacity)."""
+        """Queue a text frame; a client that lets OUTBOX_LIMIT frames pile up is dropped."""
         if self.closed:
             return
-        try:
-            self._outbox.put_nowait(text)
-        except asyncio.QueueFull:
-            log.warning("closing slow connection %s", self.socket_id)
-            self.closed = True
-            while not self._outbox.empty():
-                self._outbox.get_nowait()
-            self._outbox.put_nowait((protocol.OVER_CAPACITY, "Over capacity"))
+        if self._outbox.qsize() >= OUTBOX_LIMIT:
+            log.warning("dropping slow connection %s", self.socket_id)
+            self.abort()
+            return
+        self._outbox.put_nowait(text)
 
     def close(self, code, reason, send_error=True):
-        """Send pusher:error with the code (for clients without close codes), then close with it."""
+        """Send pusher:error with the code, then close with it; abort if that is stuck for CLOSE_GRACE."""
         if self.closed:
             return
         if send_error:
             self.send(protocol.error(code, reason))
+        if self.closed:
+            return
         self.closed = True
         self._outbox.put_nowait((code, reason))
+        asyncio.get_running_loop().call_later(CLOSE_GRACE, self.abort)
+
+    def abort(self):
+        """Drop the TCP connection at once; the handler then cleans up its subscriptions."""
+        self.closed = True
+        if self._abort is not None:
+            self._abort()
 
     def allow_client_event(self, now):
         """Sliding one-second window: at most CLIENT_EVENTS_PER_SECOND client events."""

@@ -28,16 +28,12 @@ async def signed(request):
     server = request.app[SERVER_KEY]
     app = server.apps.by_id(request.match_info["app_id"])
     if app is None:
-        raise web.HTTPNotFound(
-            text=json.dumps({"error": "Unknown app"}), content_type="application/json"
-        )
+        raise web.HTTPNotFound(text=json.dumps({"error": "Unknown app"}), content_type="application/json")
     body = await request.read() if request.can_read_body else b""
     query = {k: v for k, v in request.query.items()}
     problem = api_request_problem(app, request.method, request.path, query, body)
     if problem:
-        raise web.HTTPUnauthorized(
-            text=json.dumps({"error": problem}), content_type="application/json"
-        )
+        raise web.HTTPUnauthorized(text=json.dumps({"error": problem}), content_type="application/json")
     return server, app, body
 
 
@@ -65,11 +61,7 @@ def event_channels(event):
     found = event.get("channels")
     if found is None and event.get("channel") is not None:
         found = [event["channel"]]
-    if (
-        not isinstance(found, list)
-        or not found
-        or len(found) > protocol.MAX_TRIGGER_CHANNELS
-    ):
+    if not isinstance(found, list) or not found or len(found) > protocol.MAX_TRIGGER_CHANNELS:
         return None
     if not all(protocol.valid_channel_name(c) for c in found):
         return None
@@ -80,9 +72,7 @@ async def publish_event(server, app, event, found):
     data = event.get("data")
     socket_id = event.get("socket_id")
     for channel in found:
-        message = protocol.encode(
-            event["name"], data if data is not None else "", channel
-        )
+        message = protocol.encode(event["name"], data if data is not None else "", channel)
         await server.hub.publish(app.id, channel, message, except_socket=socket_id)
 
 
@@ -90,9 +80,7 @@ async def attributes(server, app, channel, wanted):
     """Channel attributes (subscription_count, user_count) asked for by an info parameter."""
     result = {}
     if "subscription_count" in wanted:
-        result["subscription_count"] = (await server.hub.broker.occupancy(app.id)).get(
-            channel, 0
-        )
+        result["subscription_count"] = (await server.hub.broker.occupancy(app.id)).get(channel, 0)
     if "user_count" in wanted and protocol.channel_kind(channel) == "presence":
         result["user_count"] = len(await server.hub.broker.members(app.id, channel))
     return result
@@ -112,16 +100,12 @@ async def trigger(request):
         return fail(*problem)
     found = event_channels(event)
     if found is None:
-        return fail(
-            400, f"Give 1 to {protocol.MAX_TRIGGER_CHANNELS} valid channel names"
-        )
+        return fail(400, f"Give 1 to {protocol.MAX_TRIGGER_CHANNELS} valid channel names")
     await publish_event(server, app, event, found)
     wanted = info_list(event.get("info"))
     if not wanted:
         return web.json_response({})
-    return web.json_response(
-        {"channels": {c: await attributes(server, app, c, wanted) for c in found}}
-    )
+    return web.json_response({"channels": {c: await attributes(server, app, c, wanted) for c in found}})
 
 
 async def trigger_batch(request):
@@ -129,9 +113,7 @@ async def trigger_batch(request):
     payload = parse_json(body)
     batch = payload.get("batch") if isinstance(payload, dict) else None
     if not isinstance(batch, list) or len(batch) > protocol.MAX_BATCH_EVENTS:
-        return fail(
-            400, f"batch must be a list of at most {protocol.MAX_BATCH_EVENTS} events"
-        )
+        return fail(400, f"batch must be a list of at most {protocol.MAX_BATCH_EVENTS} events")
     checked = []
     for event in batch:
         if not isinstance(event, dict):
@@ -153,9 +135,7 @@ async def channels(request):
     prefix = request.query.get("filter_by_prefix", "")
     wanted = info_list(request.query.get("info"))
     if "user_count" in wanted and not prefix.startswith("presence-"):
-        return fail(
-            400, "user_count may only be asked for with filter_by_prefix=presence-"
-        )
+        return fail(400, "user_count may only be asked for with filter_by_prefix=presence-")
     result = {}
     for channel in sorted(await server.hub.broker.occupancy(app.id)):
         if channel.startswith(prefix):

@@ -50,9 +50,7 @@ class Hub:
         if added:
             data = {"user_id": user_id, "user_info": user_info}
             message = protocol.encode("pusher_internal:member_added", data, channel)
-            await self.publish(
-                conn.app.id, channel, message, except_socket=conn.socket_id
-            )
+            await self.publish(conn.app.id, channel, message, except_socket=conn.socket_id)
         return members
 
     async def unsubscribe(self, conn, channel):
@@ -72,9 +70,7 @@ class Hub:
                 await self.member_removed(conn.app.id, channel, gone)
 
     async def member_removed(self, app_id, channel, user_id):
-        message = protocol.encode(
-            "pusher_internal:member_removed", {"user_id": user_id}, channel
-        )
+        message = protocol.encode("pusher_internal:member_removed", {"user_id": user_id}, channel)
         await self.publish(app_id, channel, message)
 
     async def drop(self, conn):

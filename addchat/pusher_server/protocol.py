@@ -40,11 +40,7 @@ def channel_kind(name):
 
 def valid_channel_name(name):
     """Check a channel name against Pusher's allowed characters and length."""
-    return (
-        isinstance(name, str)
-        and len(name) <= MAX_CHANNEL_NAME
-        and bool(CHANNEL_NAME_RE.match(name))
-    )
+    return isinstance(name, str) and len(name) <= MAX_CHANNEL_NAME and bool(CHANNEL_NAME_RE.match(name))
 
 
 def encode(event, data=None, channel=None, user_id=None):
@@ -53,9 +49,7 @@ def encode(event, data=None, channel=None, user_id=None):
     if channel is not None:
         message["channel"] = channel
     if data is not None:
-        message["data"] = (
-            data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
-        )
+        message["data"] = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"))
     if user_id is not None:
         message["user_id"] = user_id
     return json.dumps(message, separators=(",", ":"))

@@ -9,6 +9,8 @@ import redis.asyncio as aioredis
 
 log = logging.getLogger(__name__)
 
+POOL_SIZE = 32
+
 # KEYS: conns, users, info. ARGV: field, user_id, user_info. Returns 1 for a new member.
 JOIN = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
@@ -57,7 +59,12 @@ class RedisBroker:
 
     async def start(self, hub):
         self.hub = hub
-        self.redis = aioredis.from_url(self.url, decode_responses=True)
+        # A blocking pool: bursts of subscriptions wait for a connection instead of failing
+        # (redis-py's default pool raises MaxConnectionsError once it is exhausted).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            self.url, max_connections=POOL_SIZE, timeout=20, decode_responses=True
+        )
+        self.redis = aioredis.Redis.from_pool(pool)
         await self.redis.ping()
         self._join = self.redis.register_script(JOIN)
         self._leave = self.redis.register_script(LEAVE)
@@ -95,9 +102,7 @@ class RedisBroker:
             try:
                 envelope = json.loads(item["data"])
                 if envelope["o"] != self.instance:
-                    self.hub.deliver_local(
-                        envelope["a"], envelope["c"], envelope["m"], envelope["x"]
-                    )
+                    self.hub.deliver_local(envelope["a"], envelope["c"], envelope["m"], envelope["x"])
             except Exception:
                 log.exception("bad message on the events channel")
 
@@ -129,9 +134,7 @@ class RedisBroker:
 
     async def leave(self, app_id, channel, socket_id):
         field = f"{self.instance}|{socket_id}"
-        gone = await self._leave(
-            keys=self._presence_keys(app_id, channel), args=[field]
-        )
+        gone = await self._leave(keys=self._presence_keys(app_id, channel), args=[field])
         return gone[0] if gone else None
 
     async def members(self, app_id, channel):
@@ -140,9 +143,7 @@ class RedisBroker:
 
     async def _beat(self):
         ttl_ms = max(1000, int(self.heartbeat * 3000))
-        await self.redis.set(
-            self._key("instance", self.instance, "alive"), "1", px=ttl_ms
-        )
+        await self.redis.set(self._key("instance", self.instance, "alive"), "1", px=ttl_ms)
         await self.redis.sadd(self._key("instances"), self.instance)
 
     async def _live_instances(self):
@@ -173,9 +174,7 @@ class RedisBroker:
         for entry in await self.redis.smembers(presence_set):
             app_id, channel = json.loads(entry)
             keys = self._presence_keys(app_id, channel)
-            fields = [
-                f for f in await self.redis.hkeys(keys[0]) if f.startswith(marker)
-            ]
+            fields = [f for f in await self.redis.hkeys(keys[0]) if f.startswith(marker)]
             if fields:
                 for user_id in await self._leave(keys=keys, args=fields):
                     await self.hub.member_removed(app_id, channel, user_id)

@@ -67,9 +67,7 @@ class PusherServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        self._runner = web.AppRunner(
-            self.web_app(), access_log=None, shutdown_timeout=2.0
-        )
+        self._runner = web.AppRunner(self.web_app(), access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
         self._watchdog = asyncio.create_task(self._watch())
@@ -109,9 +107,7 @@ class PusherServer:
             for conn in list(self.connections.values()):
                 if conn.ping_sent_at is not None:
                     if now - conn.ping_sent_at > self.pong_timeout:
-                        conn.close(
-                            protocol.PONG_NOT_RECEIVED, "Pong reply not received"
-                        )
+                        conn.close(protocol.PONG_NOT_RECEIVED, "Pong reply not received")
                 elif now - conn.last_seen > self.activity_timeout:
                     conn.ping_sent_at = now
                     conn.send(protocol.encode("pusher:ping", {}))
@@ -144,22 +140,16 @@ class BackgroundServer:
     def __init__(self, apps, host="127.0.0.1", port=0, redis_url=None, **options):
         self.server = PusherServer(apps, host, port, redis_url, **options)
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="pusher-server", daemon=True
-        )
+        self._thread = threading.Thread(target=self._loop.run_forever, name="pusher-server", daemon=True)
 
     def start(self, timeout=10):
         self._thread.start()
-        asyncio.run_coroutine_threadsafe(self.server.start(), self._loop).result(
-            timeout
-        )
+        asyncio.run_coroutine_threadsafe(self.server.start(), self._loop).result(timeout)
         return self
 
     def stop(self, timeout=10):
         try:
-            asyncio.run_coroutine_threadsafe(self.server.stop(), self._loop).result(
-                timeout
-            )
+            asyncio.run_coroutine_threadsafe(self.server.stop(), self._loop).result(timeout)
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout)

@@ -9,9 +9,7 @@ MAX_CLOCK_SKEW = 600
 
 def sign(secret, text):
     """HMAC-SHA256 hex digest, the primitive every Pusher signature uses."""
-    return hmac.new(
-        secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def channel_auth_ok(app, socket_id, channel, auth, channel_data=None):

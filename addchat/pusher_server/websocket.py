@@ -36,7 +36,8 @@ async def handle_websocket(request):
         return ws
 
     loop = asyncio.get_running_loop()
-    conn = Connection(ws, app, loop.time())
+    transport = request.transport
+    conn = Connection(ws, app, loop.time(), abort=transport.abort if transport else None)
     server.connections[conn.socket_id] = conn
     writer = asyncio.create_task(conn.run_writer())
     established = {
@@ -53,9 +54,7 @@ async def handle_websocket(request):
                 await handle_message(server, conn, msg.data)
             except Exception:
                 log.exception("message from %s failed", conn.socket_id)
-                conn.send(
-                    protocol.error(protocol.RECONNECT_NOW, "Internal server error")
-                )
+                conn.send(protocol.error(protocol.RECONNECT_NOW, "Internal server error"))
     finally:
         server.connections.pop(conn.socket_id, None)
         conn.closed = True
@@ -107,11 +106,7 @@ async def subscribe(server, conn, data):
     """Check the channel name and signature, then subscribe and confirm (with members on presence)."""
     channel = data.get("channel")
     if not protocol.valid_channel_name(channel):
-        conn.send(
-            protocol.subscription_error(
-                str(channel), "InvalidChannel", "Invalid channel name", 4009
-            )
-        )
+        conn.send(protocol.subscription_error(str(channel), "InvalidChannel", "Invalid channel name", 4009))
         return
     kind = protocol.channel_kind(channel)
     member = None
@@ -119,9 +114,7 @@ async def subscribe(server, conn, data):
         channel_data = data.get("channel_data") if kind == "presence" else None
         if kind == "presence" and not isinstance(channel_data, str):
             channel_data = None
-        signed = channel_auth_ok(
-            conn.app, conn.socket_id, channel, data.get("auth"), channel_data
-        )
+        signed = channel_auth_ok(conn.app, conn.socket_id, channel, data.get("auth"), channel_data)
         if kind == "presence" and channel_data is None:
             signed = False
         if not signed:
@@ -131,25 +124,15 @@ async def subscribe(server, conn, data):
     if kind == "presence":
         member = presence_member(channel_data)
         if member is None:
-            text = (
-                "channel_data must be JSON with a user_id and at most 1 KB of user_info"
-            )
-            conn.send(
-                protocol.subscription_error(channel, "InvalidChannelData", text, 400)
-            )
+            text = "channel_data must be JSON with a user_id and at most 1 KB of user_info"
+            conn.send(protocol.subscription_error(channel, "InvalidChannelData", text, 400))
             return
     members = await server.hub.subscribe(conn, channel, member)
     if members is None:
-        conn.send(
-            protocol.encode("pusher_internal:subscription_succeeded", {}, channel)
-        )
+        conn.send(protocol.encode("pusher_internal:subscription_succeeded", {}, channel))
         return
     presence = {"ids": list(members), "hash": members, "count": len(members)}
-    conn.send(
-        protocol.encode(
-            "pusher_internal:subscription_succeeded", {"presence": presence}, channel
-        )
-    )
+    conn.send(protocol.encode("pusher_internal:subscription_succeeded", {"presence": presence}, channel))
 
 
 def presence_member(channel_data):
@@ -176,10 +159,7 @@ async def client_event(server, conn, event, channel, data):
         text = "The client is not a member of the specified channel"
         conn.send(protocol.error(protocol.UNAUTHORIZED, text, channel))
         return
-    if (
-        len(event) > protocol.MAX_EVENT_NAME
-        or protocol.data_size(data) > protocol.MAX_EVENT_BYTES
-    ):
+    if len(event) > protocol.MAX_EVENT_NAME or protocol.data_size(data) > protocol.MAX_EVENT_BYTES:
         text = "Client event rejected: event name or data too large"
         conn.send(protocol.error(protocol.CLIENT_EVENT_REJECTED, text, channel))
         return
@@ -188,9 +168,5 @@ async def client_event(server, conn, event, channel, data):
         conn.send(protocol.error(protocol.CLIENT_EVENT_REJECTED, text, channel))
         return
     user_id = conn.presence.get(channel)
-    message = protocol.encode(
-        event, data if data is not None else {}, channel, user_id=user_id
-    )
-    await server.hub.publish(
-        conn.app.id, channel, message, except_socket=conn.socket_id
-    )
+    message = protocol.encode(event, data if data is not None else {}, channel, user_id=user_id)
+    await server.hub.publish(conn.app.id, channel, message, except_socket=conn.socket_id)

@@ -14,9 +14,7 @@ from addchat.pusher_server import App, BackgroundServer
 APP = App("4242", "test-key", "test-secret")
 REDIS_URL = os.environ.get("ADDCHAT_TEST_REDIS_URL")
 
-needs_redis = pytest.mark.skipif(
-    not REDIS_URL, reason="ADDCHAT_TEST_REDIS_URL is not set"
-)
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="ADDCHAT_TEST_REDIS_URL is not set")
 
 
 def run(coro, timeout=20):
@@ -51,14 +49,8 @@ class RawClient:
         self.skipped = []
 
     @classmethod
-    async def connect(
-        cls, session, port, key=APP.key, query="protocol=7&client=raw&version=1"
-    ):
-        client = cls(
-            await session.ws_connect(
-                f"ws://127.0.0.1:{port}/app/{key}?{query}", autoping=True
-            )
-        )
+    async def connect(cls, session, port, key=APP.key, query="protocol=7&client=raw&version=1"):
+        client = cls(await session.ws_connect(f"ws://127.0.0.1:{port}/app/{key}?{query}", autoping=True))
         return client
 
     async def established(self):
@@ -84,12 +76,8 @@ class RawClient:
         while True:
             message = await self.receive(timeout)
             if isinstance(message, tuple):
-                pytest.fail(
-                    f"closed with {message[1]} while waiting for {event}; saw {self.skipped}"
-                )
-            if message["event"] == event and (
-                channel is None or message.get("channel") == channel
-            ):
+                pytest.fail(f"closed with {message[1]} while waiting for {event}; saw {self.skipped}")
+            if message["event"] == event and (channel is None or message.get("channel") == channel):
                 return message
             self.skipped.append(message)
 
@@ -98,11 +86,7 @@ class RawClient:
         data = {"channel": channel}
         if lib is not None:
             custom = {"user_id": user[0], "user_info": user[1]} if user else None
-            data.update(
-                lib.authenticate(
-                    channel=channel, socket_id=self.socket_id, custom_data=custom
-                )
-            )
+            data.update(lib.authenticate(channel=channel, socket_id=self.socket_id, custom_data=custom))
         await self.send("pusher:subscribe", data)
         return await self.next_of(
             channel,
@@ -133,11 +117,7 @@ async def connect(session, port, **kwargs):
 
 
 def data_of(message):
-    return (
-        json.loads(message["data"])
-        if isinstance(message.get("data"), str)
-        else message.get("data")
-    )
+    return json.loads(message["data"]) if isinstance(message.get("data"), str) else message.get("data")
 
 
 def unique_prefix():

@@ -36,21 +36,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def test_flask_command_serves_the_configured_app(tmp_path):
-    port = free_port()
-    (tmp_path / "cliapp.py").write_text(
-        APP_MODULE.format(id=APP.id, key=APP.key, secret=APP.secret, port=port)
-    )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), ROOT]))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "cliapp", "pusher-server"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+def serve_and_check(args, cwd, env, port):
+    """Start the command, receive a library trigger through it, stop it with SIGTERM."""
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
@@ -63,9 +53,7 @@ def test_flask_command_serves_the_configured_app(tmp_path):
                 client = await connect(session, port)
                 await client.subscribe("news")
                 pusher_lib(port).trigger("news", "hello", {"via": "cli"})
-                assert json.loads((await client.next("hello"))["data"]) == {
-                    "via": "cli"
-                }
+                assert json.loads((await client.next("hello"))["data"]) == {"via": "cli"}
 
         run(scenario())
         proc.send_signal(signal.SIGTERM)
@@ -74,6 +62,28 @@ def test_flask_command_serves_the_configured_app(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_flask_command_serves_the_configured_app(tmp_path):
+    port = free_port()
+    (tmp_path / "cliapp.py").write_text(
+        APP_MODULE.format(id=APP.id, key=APP.key, secret=APP.secret, port=port)
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), ROOT]))
+    serve_and_check([sys.executable, "-m", "flask", "--app", "cliapp", "pusher-server"], tmp_path, env, port)
+
+
+def test_addchat_group_runs_it_on_the_real_app():
+    port = free_port()
+    env = dict(
+        os.environ,
+        ADDCHAT_CONFIG="testing",
+        PUSHER_APP_ID=APP.id,
+        PUSHER_KEY=APP.key,
+        PUSHER_SECRET=APP.secret,
+    )
+    args = [sys.executable, "-m", "flask", "--app", "wsgi", "addchat", "pusher-server", "--port", str(port)]
+    serve_and_check(args, ROOT, env, port)
 
 
 def test_flask_command_reports_missing_config(tmp_path):

@@ -37,12 +37,8 @@ def prefix():
 
 @pytest.fixture
 def pair(prefix):
-    one = BackgroundServer(
-        [APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3
-    )
-    two = BackgroundServer(
-        [APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3
-    )
+    one = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
+    two = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
     with one, two:
         yield one, two
 
@@ -86,9 +82,7 @@ def test_presence_join_and_leave_across_instances(pair):
             alice = await connect(session, one.port)
             await alice.subscribe(channel, lib_one, ("alice", {"name": "A"}))
             bob_on_two = await connect(session, two.port)
-            state = data_of(
-                await bob_on_two.subscribe(channel, lib_two, ("bob", {"name": "B"}))
-            )
+            state = data_of(await bob_on_two.subscribe(channel, lib_two, ("bob", {"name": "B"})))
             assert state["presence"]["count"] == 2
             assert state["presence"]["hash"] == {
                 "alice": {"name": "A"},
@@ -104,9 +98,7 @@ def test_presence_join_and_leave_across_instances(pair):
                     "alice",
                     "bob",
                 ]
-            counts = lib_one.channels_info(
-                prefix_filter="presence-", attributes=["user_count"]
-            )
+            counts = lib_one.channels_info(prefix_filter="presence-", attributes=["user_count"])
             assert counts == {"channels": {channel: {"user_count": 2}}}
             info = lib_two.channel_info(channel, ["subscription_count"])
             assert info["subscription_count"] == 3
@@ -143,9 +135,7 @@ def start_instance(port, prefix):
     ]
     args += ["--secret", APP.secret, "--port", str(port), "--redis-url", REDIS_URL]
     args += ["--redis-prefix", prefix, "--heartbeat", "0.3"]
-    proc = subprocess.Popen(
-        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ)
-    )
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -173,26 +163,14 @@ def test_members_of_a_killed_instance_expire(prefix):
                     await alice.subscribe("presence-lobby", lib, ("alice", {}))
                     bob = await connect(session, port)
                     await bob.subscribe("presence-lobby", lib, ("bob", {}))
-                    assert (
-                        data_of(await alice.next("pusher_internal:member_added"))[
-                            "user_id"
-                        ]
-                        == "bob"
-                    )
+                    assert data_of(await alice.next("pusher_internal:member_added"))["user_id"] == "bob"
                     doomed.send_signal(signal.SIGKILL)
                     doomed.wait(timeout=5)
-                    removed = await alice.next(
-                        "pusher_internal:member_removed", timeout=15
-                    )
+                    removed = await alice.next("pusher_internal:member_removed", timeout=15)
                     assert data_of(removed) == {"user_id": "bob"}
-                    assert [
-                        u["id"] for u in lib.users_info("presence-lobby")["users"]
-                    ] == ["alice"]
+                    assert [u["id"] for u in lib.users_info("presence-lobby")["users"]] == ["alice"]
                     assert (
-                        lib.channel_info("presence-lobby", ["subscription_count"])[
-                            "subscription_count"
-                        ]
-                        == 1
+                        lib.channel_info("presence-lobby", ["subscription_count"])["subscription_count"] == 1
                     )
 
             run(scenario(), timeout=30)
@@ -200,3 +178,28 @@ def test_members_of_a_killed_instance_expire(prefix):
         if doomed.poll() is None:
             doomed.kill()
             doomed.wait()
+
+
+def test_burst_of_subscriptions_on_a_redis_instance(pair):
+    one, _ = pair
+    lib = pusher_lib(one.port)
+    public, present = 200, 100
+
+    async def scenario():
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+            clients = await asyncio.gather(*(connect(session, one.port) for _ in range(public + present)))
+            replies = await asyncio.gather(
+                *(c.subscribe("crowd") for c in clients[:public]),
+                *(c.subscribe("presence-crowd", lib, (f"u{i}", {})) for i, c in enumerate(clients[public:])),
+            )
+            assert {r["event"] for r in replies} == {"pusher_internal:subscription_succeeded"}
+            assert lib.channel_info("crowd", ["subscription_count"])["subscription_count"] == public
+            assert len(lib.users_info("presence-crowd")["users"]) == present
+            await asyncio.gather(*(c.close() for c in clients))
+
+    run(scenario())
+    for _ in range(100):  # closing is asynchronous on the server: wait (bounded) for the counts to drop
+        if lib.channels_info() == {"channels": {}}:
+            break
+        time.sleep(0.05)
+    assert lib.channels_info() == {"channels": {}}

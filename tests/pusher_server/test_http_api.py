@@ -25,15 +25,9 @@ def signed_url(port, method, path, params, body=b"", secret=APP.secret, timestam
     )
     if body:
         query["body_md5"] = hashlib.md5(body).hexdigest()
-    text = "\n".join(
-        [method, path, "&".join(f"{k}={v}" for k, v in sorted(query.items()))]
-    )
-    query["auth_signature"] = hmac.new(
-        secret.encode(), text.encode(), hashlib.sha256
-    ).hexdigest()
-    return f"http://127.0.0.1:{port}{path}?" + "&".join(
-        f"{k}={v}" for k, v in query.items()
-    )
+    text = "\n".join([method, path, "&".join(f"{k}={v}" for k, v in sorted(query.items()))])
+    query["auth_signature"] = hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return f"http://127.0.0.1:{port}{path}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 def test_trigger_excludes_socket_id_and_batch_reaches_channels(server):
@@ -57,9 +51,7 @@ def test_trigger_excludes_socket_id_and_batch_reaches_channels(server):
             await sender.next("first")
             assert sender.seen("said") == []  # excluded by socket_id
             second = await sender.next("second")
-            assert (
-                second["data"] == "plain text" and second["channel"] == "private-side"
-            )
+            assert second["data"] == "plain text" and second["channel"] == "private-side"
 
     run(scenario())
 
@@ -77,9 +69,7 @@ def test_channel_queries(server):
             await b.subscribe("news")
             channels = lib.channels_info()["channels"]
             assert set(channels) == {"presence-team", "news"}
-            presence = lib.channels_info(
-                prefix_filter="presence-", attributes=["user_count"]
-            )
+            presence = lib.channels_info(prefix_filter="presence-", attributes=["user_count"])
             assert presence == {"channels": {"presence-team": {"user_count": 2}}}
             info = lib.channel_info("news", ["subscription_count"])
             assert info == {"occupied": True, "subscription_count": 2}
@@ -104,9 +94,7 @@ def test_stale_timestamp_is_401_and_fresh_one_accepted(server):
     body = json.dumps({"name": "e", "channel": "room", "data": "{}"}).encode()
     headers = {"Content-Type": "application/json"}
     fresh = signed_url(server.port, "POST", path, {}, body)
-    assert (
-        requests.post(fresh, data=body, headers=headers, timeout=5).status_code == 200
-    )
+    assert requests.post(fresh, data=body, headers=headers, timeout=5).status_code == 200
     stale = signed_url(server.port, "POST", path, {}, body, timestamp=time.time() - 700)
     response = requests.post(stale, data=body, headers=headers, timeout=5)
     assert response.status_code == 401
@@ -118,9 +106,7 @@ def test_body_must_match_body_md5(server):
     body = json.dumps({"name": "e", "channel": "room", "data": "{}"}).encode()
     url = signed_url(server.port, "POST", path, {}, body)
     changed = body.replace(b"room", b"hall")
-    response = requests.post(
-        url, data=changed, headers={"Content-Type": "application/json"}, timeout=5
-    )
+    response = requests.post(url, data=changed, headers={"Content-Type": "application/json"}, timeout=5)
     assert response.status_code == 401
 
 
@@ -144,7 +130,5 @@ def test_event_over_10kb_is_413(server):
     batch = {"batch": [{"channel": "room", "name": "big", "data": "y" * 11 * 1024}]}
     body = json.dumps(batch).encode()
     url = signed_url(server.port, "POST", path, {}, body)
-    response = requests.post(
-        url, data=body, headers={"Content-Type": "application/json"}, timeout=5
-    )
+    response = requests.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=5)
     assert response.status_code == 413

@@ -24,9 +24,7 @@ def node_modules():
         not (ROOT / "node_modules" / "pusher-js").is_dir()
         or not (ROOT / "node_modules" / "laravel-echo").is_dir()
     ):
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True, timeout=300
-        )
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True, timeout=300)
 
 
 class NodeScript:
@@ -55,9 +53,7 @@ class NodeScript:
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait(timeout=5)
-            pytest.fail(
-                f"node exited {self.proc.returncode}: {self.proc.stderr.read()}"
-            )
+            pytest.fail(f"node exited {self.proc.returncode}: {self.proc.stderr.read()}")
         message = json.loads(line)
         assert "error" not in message, message
         return message
