@@ -90,7 +90,7 @@ export function once(emitter, event) {
 
 export function deadline(ms = 25000) {
   setTimeout(() => {
-    say({ error: "timed out" });
+    say({ error: "timed out", at: globalThis.step });
     process.exit(2);
   }, ms).unref();
 }

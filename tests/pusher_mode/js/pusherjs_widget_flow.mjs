@@ -34,8 +34,10 @@ await Promise.all([
 // Carol may neither read Alice's feed nor join Alice and Bob's conversation.
 const cFeed = carol.client.subscribe(alice.t.user_channel);
 const cPair = carol.client.subscribe(pairName(carol.t, cfg.alice.id, cfg.bob.id));
-result.carolFeedError = (await once(cFeed, "pusher:subscription_error")).data.error;
-result.carolPairError = (await once(cPair, "pusher:subscription_error")).data.error;
+const refusals = [once(cFeed, "pusher:subscription_error"), once(cPair, "pusher:subscription_error")];
+const [feedRefused, pairRefused] = await Promise.all(refusals);
+result.carolFeedError = feedRefused.data.error;
+result.carolPairError = pairRefused.data.error;
 
 // Presence: Alice sees Bob arrive, with the name our endpoint put in channel_data.
 const bobArrives = once(aPair, "pusher:member_added");
