@@ -26,7 +26,10 @@ db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask addchat seed-demo
 
+# The built-in Pusher-protocol server runs beside the web server, so an admin can switch to
+# pusher mode with one click; it stops with the web server (Ctrl-C).
 run: db
+	@$(BIN)/flask addchat pusher-server & pusher=$$!; trap 'kill $$pusher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: setup browser
