@@ -1,2 +1,63 @@
-// Placeholder until the widget lands: proves the script tag loads under the strict CSP.
-document.documentElement.dataset.addchat = "loaded";
+/*! AddChat widget loader. Embed with:
+ *    <script src="/addchat/widget.js" defer></script>
+ *  Options (data-* on that tag): data-position="right|left", data-theme="auto|light|dark",
+ *  data-locale="en|fr|de|…", data-title="Chat", data-sound="on|off", data-notifications="on|off",
+ *  data-api="…/api/", data-static="…/static/" (both default to paths next to this script).
+ *  The only global is window.AddChat; calls made before the widget is ready are queued.
+ */
+(function () {
+  "use strict";
+  var existing = window.AddChat;
+  if (existing && existing.__addchat) return; // loaded twice: keep the first one
+  var script = document.currentScript;
+  if (!script) {
+    var tags = document.querySelectorAll("script[src*='widget.js']");
+    script = tags[tags.length - 1];
+  }
+  var d = (script && script.dataset) || {};
+  var src = (script && script.src) || location.href;
+  var options = {
+    position: d.position === "left" ? "left" : "right",
+    theme: /^(light|dark)$/.test(d.theme || "") ? d.theme : "auto",
+    locale: d.locale || document.documentElement.lang || navigator.language || "en",
+    title: d.title || "",
+    sound: d.sound !== "off",
+    notifications: d.notifications !== "off",
+    apiUrl: new URL(d.api || "api/", src).href,
+    staticUrl: new URL(d.static || "static/", src).href,
+  };
+
+  var queue = [];
+  var listeners = {};
+  function stub(name) {
+    return function () { queue.push([name, Array.prototype.slice.call(arguments)]); };
+  }
+  var api = {
+    __addchat: true,
+    version: "0.1.0",
+    ready: false,
+    open: stub("open"),
+    close: stub("close"),
+    toggle: stub("toggle"),
+    openConversation: stub("openConversation"),
+    /** Subscribe to an event: ready, open, close, message, unread, status. Returns an unsubscribe function. */
+    on: function (type, fn) {
+      (listeners[type] = listeners[type] || []).push(fn);
+      return function () { api.off(type, fn); };
+    },
+    off: function (type, fn) {
+      var list = listeners[type] || [];
+      var i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+    },
+  };
+  window.AddChat = api;
+
+  function start() {
+    import(options.staticUrl + "widget/main.js")
+      .then(function (m) { return m.boot({ options: options, publicApi: api, listeners: listeners, queue: queue }); })
+      .catch(function (err) { if (window.console) console.error("[AddChat] failed to start", err); });
+  }
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start, { once: true });
+})();

@@ -1,0 +1,66 @@
+// JSON client for /addchat/api/: session cookie auth, CSRF header on writes, typed errors.
+
+export class ApiError extends Error {
+  constructor(status, code, message, retryAfter = 0) {
+    super(message || code);
+    this.name = "ApiError";
+    this.status = status; // 0 for network errors
+    this.code = code;
+    this.retryAfter = retryAfter; // seconds, from Retry-After on 429/503
+  }
+  /** Worth retrying later with the same request (network, 5xx, 429). */
+  get transient() {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+export function createApi(baseUrl) {
+  let csrfToken = "";
+
+  async function request(method, path, { query, body, signal } = {}) {
+    const url = new URL(path, baseUrl);
+    if (query) {
+      for (const [k, v] of Object.entries(query)) if (v != null && v !== "") url.searchParams.set(k, v);
+    }
+    const headers = { Accept: "application/json" };
+    if (method !== "GET") {
+      headers["Content-Type"] = "application/json";
+      headers["X-CSRFToken"] = csrfToken;
+    }
+    let res;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "same-origin",
+        cache: "no-store",
+        signal,
+      });
+    } catch (err) {
+      if (err && err.name === "AbortError") throw err;
+      throw new ApiError(0, "network_error", String((err && err.message) || err));
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+    if (!res.ok) {
+      const e = (data && data.error) || {};
+      const retryAfter = Number(res.headers.get("Retry-After")) || 0;
+      throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, retryAfter);
+    }
+    return data;
+  }
+
+  return {
+    setCsrfToken(token) {
+      csrfToken = token || "";
+    },
+    get: (path, query, opts = {}) => request("GET", path, { ...opts, query }),
+    post: (path, body, opts = {}) => request("POST", path, { ...opts, body }),
+    del: (path, opts = {}) => request("DELETE", path, opts),
+  };
+}

@@ -1,0 +1,153 @@
+// The widget's frame: launcher button with unread badge, the panel (a non-modal dialog)
+// with its header, connection banner and settings, and the aria-live announcer.
+
+import { h, icon, avatar, show } from "../dom.js";
+import { notificationPermission } from "../notify.js";
+
+export function createShell(ctx, { contactsView, conversationView }) {
+  const { store, t, options } = ctx;
+
+  const badge = h("span", { class: "badge", "aria-hidden": "true" });
+  const launcher = h(
+    "button",
+    { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "addchat-panel", "aria-haspopup": "dialog" },
+    icon("chat", "icon icon-lg when-closed"),
+    icon("close", "icon icon-lg when-open"),
+    badge,
+  );
+
+  const title = h("h2", { class: "title", id: "addchat-title" });
+  const subtitle = h("p", { class: "subtitle", "aria-live": "polite" });
+  const headAvatar = h("span", { class: "head-avatar" });
+  const backBtn = h("button", { class: "icon-btn back", type: "button", "aria-label": t("back"), title: t("back") }, icon("back"));
+  const settingsBtn = h(
+    "button",
+    { class: "icon-btn", type: "button", "aria-label": t("settings"), title: t("settings"), "aria-expanded": "false", "aria-controls": "addchat-settings" },
+    icon("bell"),
+  );
+  const closeBtn = h("button", { class: "icon-btn", type: "button", "aria-label": t("closeChat"), title: t("closeChat") }, icon("close"));
+
+  const header = h(
+    "header",
+    { class: "head" },
+    backBtn,
+    headAvatar,
+    h("div", { class: "head-text" }, title, subtitle),
+    settingsBtn,
+    closeBtn,
+  );
+
+  const bannerText = h("span");
+  const banner = h("div", { class: "banner", role: "status", hidden: true }, h("span", { class: "spinner" }), bannerText);
+
+  // Settings: sound and desktop notifications, remembered in localStorage.
+  const soundBox = h("input", { type: "checkbox", role: "switch" });
+  const notifBox = h("input", { type: "checkbox", role: "switch" });
+  const notifHint = h("p", { class: "hint", hidden: true, text: t("notificationsBlocked") });
+  const notifRow = h("label", { class: "setting" }, notifBox, h("span", { text: t("notifications") }));
+  const settings = h(
+    "div",
+    { class: "settings", id: "addchat-settings", role: "group", "aria-label": t("settings"), hidden: true },
+    h("label", { class: "setting" }, soundBox, h("span", { text: t("sound") })),
+    notifRow,
+    notifHint,
+  );
+
+  const panel = h(
+    "section",
+    { class: "panel", id: "addchat-panel", role: "dialog", "aria-labelledby": "addchat-title", hidden: true },
+    header,
+    banner,
+    settings,
+    contactsView.el,
+    conversationView.el,
+  );
+
+  const announcer = h("div", { class: "sr-only", "aria-live": "polite", "aria-atomic": "true" });
+
+  const root = h("div", {
+    class: "root",
+    "data-theme": options.theme,
+    "data-position": options.position,
+    hidden: true,
+  }, panel, launcher, announcer);
+
+  // ── Behaviour ────────────────────────────────────────────────────────────
+  launcher.addEventListener("click", () => ctx.actions.toggle({ viaUser: true }));
+  closeBtn.addEventListener("click", () => ctx.actions.close({ focusLauncher: true }));
+  backBtn.addEventListener("click", () => ctx.actions.back());
+  settingsBtn.addEventListener("click", () => store.set((s) => ({ settingsOpen: !s.settingsOpen })));
+  soundBox.addEventListener("change", () => ctx.actions.setPref("sound", soundBox.checked));
+  notifBox.addEventListener("change", () => ctx.actions.setPref("notifications", notifBox.checked));
+  panel.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !e.isComposing) {
+      e.preventDefault();
+      e.stopPropagation();
+      ctx.actions.close({ focusLauncher: true });
+    }
+  });
+
+  let lastAnnouncement = 0;
+  function announce(text) {
+    // Clear first so the same text twice in a row is still read out.
+    announcer.textContent = "";
+    const id = ++lastAnnouncement;
+    setTimeout(() => {
+      if (id === lastAnnouncement) announcer.textContent = text;
+    }, 50);
+  }
+
+  function render(st, prev) {
+    if (st.isOpen !== prev.isOpen) {
+      show(panel, st.isOpen);
+      root.classList.toggle("is-open", st.isOpen);
+      launcher.setAttribute("aria-expanded", String(st.isOpen));
+    }
+    const unread = st.unreadTotal;
+    badge.textContent = unread > 99 ? "99+" : String(unread);
+    show(badge, unread > 0);
+    launcher.setAttribute("aria-label", unread > 0 ? t("openChatUnread", { n: unread }) : t("openChat"));
+    launcher.title = st.isOpen ? t("closeChat") : t("openChat");
+
+    // Header: contacts title, or the peer's name with typing / online under it.
+    const inConv = st.view === "conversation" && st.peerId != null;
+    show(backBtn, inConv);
+    headAvatar.replaceChildren();
+    if (inConv) {
+      const peer = ctx.chat.userInfo(st.peerId);
+      const av = avatar(peer, "sm");
+      av.classList.toggle("is-online", Boolean(st.presence[st.peerId]));
+      headAvatar.append(av);
+      title.textContent = peer.name;
+      const typing = st.typing[st.peerId];
+      subtitle.textContent = typing ? t("typing", { name: peer.name }) : st.presence[st.peerId] ? t("online") : "";
+      subtitle.classList.toggle("is-typing", Boolean(typing));
+    } else {
+      title.textContent = options.title || t("chat");
+      subtitle.textContent = "";
+    }
+    show(subtitle, Boolean(subtitle.textContent));
+
+    // Connection banner.
+    const signedOut = st.connection === "offline" && st.connectionDetail && st.connectionDetail.reason === "unauthorized";
+    const reconnecting = st.connection === "reconnecting";
+    show(banner, reconnecting || signedOut);
+    banner.classList.toggle("is-error", signedOut);
+    bannerText.textContent = signedOut ? t("signedOut") : reconnecting ? (navigator.onLine === false ? t("offline") : t("reconnecting")) : "";
+    root.classList.toggle("is-reconnecting", reconnecting);
+
+    // Settings.
+    show(settings, st.settingsOpen);
+    settingsBtn.setAttribute("aria-expanded", String(st.settingsOpen));
+    soundBox.checked = st.prefs.sound;
+    const perm = notificationPermission();
+    show(notifRow, perm !== "unsupported");
+    notifBox.checked = st.prefs.notifications && perm === "granted";
+    notifBox.disabled = perm === "denied";
+    show(notifHint, perm === "denied");
+
+    root.dataset.view = st.view;
+  }
+
+  return { root, launcher, panel, announce, render, focusLauncher: () => launcher.focus() };
+}
