@@ -219,6 +219,11 @@ export async function boot({ options, publicApi, listeners, queue }) {
       chat.showContacts();
       afterRender(() => contactsView.focus(peerId));
     },
+    /** Tell the open conversation's peer whether I am typing (transports that can). */
+    typing(isTyping) {
+      const peerId = store.get().peerId;
+      if (peerId != null && transport && transport.sendTyping) transport.sendTyping(peerId, isTyping);
+    },
     maybeMarkSeen() {
       const peerId = store.get().peerId;
       if (peerId != null && inView(peerId)) chat.markSeen(peerId);

@@ -54,6 +54,7 @@ export function createConversationView(ctx) {
     if (st.peerId == null) return;
     const res = chat.send(st.peerId, textarea.value);
     if (res.ok) {
+      ctx.actions.typing(false);
       textarea.value = "";
       updateCounter();
       setComposerError("");
@@ -73,7 +74,11 @@ export function createConversationView(ctx) {
       submit();
     }
   });
-  textarea.addEventListener("input", updateCounter);
+  textarea.addEventListener("input", () => {
+    updateCounter();
+    ctx.actions.typing(textarea.value.trim() !== "");
+  });
+  textarea.addEventListener("blur", () => ctx.actions.typing(false));
 
   function updateCounter() {
     const n = textarea.value.length;

@@ -1,0 +1,97 @@
+"""Two browsers chat in pusher mode: pusher-js in the widget, the built-in Pusher-protocol server."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from widget_po import Widget
+
+from addchat import create_app
+from addchat.extensions import db
+from addchat.models import ChatBase, User
+from addchat.pusher_server import App, BackgroundServer
+from tests.browser.conftest import DEMO_USERS, LiveServer
+
+PUSHER_APP = App("8001", "browser-key", "browser-secret")
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The demo app in pusher mode, with the built-in Pusher-protocol server beside it."""
+    with BackgroundServer([PUSHER_APP], port=0) as pusher_server:
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "browser-tests",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'chat.db'}",
+                "ADDCHAT_DEFAULT_NOTIFICATION_TYPE": "pusher",
+                "ADDCHAT_POLL_RATE_LIMIT": "100000/minute",
+                "ADDCHAT_SEND_RATE_LIMIT": "100000/minute",
+                "PUSHER_APP_ID": PUSHER_APP.id,
+                "PUSHER_KEY": PUSHER_APP.key,
+                "PUSHER_SECRET": PUSHER_APP.secret,
+                "PUSHER_HOST": "127.0.0.1",
+                "PUSHER_PORT": pusher_server.port,
+                "PUSHER_SSL": False,
+            }
+        )
+        with app.app_context():
+            ChatBase.metadata.create_all(db.engine)
+            for key, name in DEMO_USERS:
+                user = User(name=name, email=f"{key}@example.com", is_admin=key == "alice")
+                user.set_password("demo")
+                db.session.add(user)
+            db.session.commit()
+        server = LiveServer(app)
+        server.pusher_port = pusher_server.port
+        server.start()
+        yield server
+        server.stop()
+
+
+def pusher_sockets(page, port):
+    """Record the WebSockets a page opens to the Pusher-protocol server."""
+    opened = []
+    page.on("websocket", lambda ws: f":{port}/app/" in ws.url and opened.append(ws.url))
+    return opened
+
+
+def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, live_server, shot):
+    alice_page = open_page("alice", path=None)
+    alice_sockets = pusher_sockets(alice_page, live_server.pusher_port)
+    alice_page.goto(live_server.url + "/")
+    alice = Widget(alice_page)
+    expect(alice.launcher).to_be_visible()
+    alice.open()
+    alice.open_conversation("Bob Chen")
+    subtitle = alice_page.locator("addchat-widget .panel .subtitle")
+    # Bob is not here yet: no online dot.
+    expect(subtitle).to_be_hidden()
+
+    bob_page = open_page("bob")
+    bob = Widget(bob_page)
+    bob.open()
+    # Presence through our pair's presence channel: each sees the other come online.
+    expect(subtitle).to_have_text("Online")
+    expect(bob.contact("Alice Martin").locator(".is-online")).to_have_count(1)
+    expect(bob.contact("Carol Diaz").locator(".is-online")).to_have_count(0)
+    bob.open_conversation("Alice Martin")
+
+    # Typing travels as a client event, peer to peer through the server.
+    bob.composer.press_sequentially("Hello Al", delay=30)
+    expect(subtitle).to_have_text("Bob Chen is typing…")
+    expect(subtitle).to_have_class(re.compile(r"\bis-typing\b"))
+    shot(alice_page, "pusher-01-typing")
+    bob.composer.press("Enter")
+    expect(alice.message("Hello Al")).to_have_class(re.compile(r"\btheirs\b"))
+    expect(subtitle).to_have_text("Online")
+
+    alice.send("Hi Bob, pushed to you")
+    expect(bob.message("Hi Bob, pushed to you")).to_have_class(re.compile(r"\btheirs\b"))
+    expect(alice.ticks_of("Hi Bob, pushed to you")).to_have_attribute("aria-label", "Seen")
+    shot(bob_page, "pusher-02-conversation")
+    assert alice_sockets, "the widget never opened a WebSocket to the Pusher-protocol server"
+
+    # Bob leaves: his presence goes with him.
+    bob_page.context.close()
+    expect(subtitle).to_be_hidden()
