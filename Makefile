@@ -26,11 +26,12 @@ db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask addchat seed-demo
 
-# The built-in Pusher-protocol server runs beside the web server, so an admin can switch to
-# pusher mode with one click; it stops with the web server (Ctrl-C).
+# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: eventlet by default, or gevent), and beside it
+# the built-in Pusher-protocol server, so an admin can switch to pusher mode with one click; both
+# stop together (Ctrl-C).
 run: db
 	@$(BIN)/flask addchat pusher-server & pusher=$$!; trap 'kill $$pusher 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/python serve.py --host 127.0.0.1 --port 5000
 
 test: setup browser
 	$(BIN)/python -m pytest

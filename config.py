@@ -48,9 +48,22 @@ class Config:
     ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
     ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
 
-    # Socket.IO transport.
-    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Socket.IO transport. The async mode is the one `python serve.py` starts (eventlet or gevent);
+    # processes it did not start (flask CLI, tests) run threading and never import either.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    # redis://... shares rooms, presence and typing between server processes (and outside emitters).
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    # Pub/sub channel on the queue, also the prefix of AddChat's Redis keys.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "addchat")
+    # Largest Socket.IO packet a client may send (typing and presence events are tiny).
+    ADDCHAT_SOCKET_MAX_PAYLOAD = _env_int("ADDCHAT_SOCKET_MAX_PAYLOAD", 16 * 1024)
+    # Seconds a connection stays online in Redis without its process's heartbeat (a crashed process).
+    ADDCHAT_PRESENCE_TTL = _env_int("ADDCHAT_PRESENCE_TTL", 60)
+    # Most users one connection may watch for online/offline changes.
+    ADDCHAT_PRESENCE_WATCH_MAX = _env_int("ADDCHAT_PRESENCE_WATCH_MAX", 200)
+    # Typing: a "start" is relayed at most once per throttle; the state lapses after the timeout.
+    ADDCHAT_TYPING_THROTTLE_MS = _env_int("ADDCHAT_TYPING_THROTTLE_MS", 1000)
+    ADDCHAT_TYPING_TIMEOUT_MS = _env_int("ADDCHAT_TYPING_TIMEOUT_MS", 6000)
 
     # Pusher transport. Without PUSHER_CLUSTER it triggers into the built-in Pusher-protocol server
     # (`flask addchat pusher-server`, started by `make run`) on 127.0.0.1:6001; setting the four
@@ -67,6 +80,10 @@ class Config:
     PUSHER_WS_PORT = _env_int("PUSHER_WS_PORT", 0) or None
     # Seconds a trigger may take before it is logged as failed (widgets then catch up by polling).
     PUSHER_TIMEOUT = _env_int("PUSHER_TIMEOUT", 5)
+    # The built-in Pusher-protocol server (`flask addchat pusher-server`); Redis shares it across instances.
+    PUSHER_SERVER_HOST = os.environ.get("PUSHER_SERVER_HOST", "127.0.0.1")
+    PUSHER_SERVER_PORT = _env_int("PUSHER_SERVER_PORT", 6001)
+    PUSHER_SERVER_REDIS_URL = os.environ.get("PUSHER_SERVER_REDIS_URL")
 
 
 class DevelopmentConfig(Config):
@@ -80,6 +97,8 @@ class TestingConfig(Config):
 
     TESTING = True
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # The Flask test client runs in-process; real-server socket tests pick their own mode.
+    SOCKETIO_ASYNC_MODE = "threading"
     RATELIMIT_ENABLED = True
 
 

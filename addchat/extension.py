@@ -71,7 +71,7 @@ class AddChat:
 
     def init_app(self, app, user_model=None, db=None, can_chat=None, admin_check=None):
         """Bind AddChat to the app: state, extensions, blueprints, socket handlers, CLI."""
-        from addchat import admin, api, cli, pusher, widget
+        from addchat import admin, api, cli, pusher, realtime, widget
 
         _default_settings(app)
         options = {**self.options}
@@ -89,11 +89,8 @@ class AddChat:
         )
         csrf.init_app(app)
         limiter.init_app(app)
-        socketio.init_app(
-            app,
-            async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
-            message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
-        )
+        socketio.init_app(app, **realtime.socketio_options(app))
+        realtime.init_app(app)
         app.extensions["addchat"].transports = build_transports(app)
         app.register_blueprint(api.bp, url_prefix="/addchat/api")
         app.register_blueprint(widget.bp, url_prefix="/addchat")

@@ -33,9 +33,9 @@ def pusher_server_command(host, port, redis_url):
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    run_server(
-        apps,
-        host=host or options["host"],
-        port=port or options["port"],
-        redis_url=redis_url or options["redis_url"],
-    )
+    host = host or options["host"]
+    port = port or options["port"]
+    try:
+        run_server(apps, host=host, port=port, redis_url=redis_url or options["redis_url"])
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from exc

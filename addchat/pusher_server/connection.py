@@ -30,7 +30,7 @@ class Connection:
         self.app = app
         self.socket_id = new_socket_id()
         self.channels = set()
-        self.presence = {}
+        self.presence = {}  # channel -> (user_id, user_info as JSON)
         self.last_seen = loop_time
         self.ping_sent_at = None
         self.closed = False

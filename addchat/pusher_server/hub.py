@@ -42,16 +42,17 @@ class Hub:
         user_id, user_info = member
         added = False
         if conn.presence.get(channel) is None:
-            conn.presence[channel] = user_id
-            added = await self.broker.join(
-                conn.app.id, channel, conn.socket_id, user_id, json.dumps(user_info)
-            )
+            conn.presence[channel] = (user_id, json.dumps(user_info))
+            added = await self.broker.join(conn.app.id, channel, conn.socket_id, *conn.presence[channel])
         members = await self.broker.members(conn.app.id, channel)
         if added:
             data = {"user_id": user_id, "user_info": user_info}
-            message = protocol.encode("pusher_internal:member_added", data, channel)
-            await self.publish(conn.app.id, channel, message, except_socket=conn.socket_id)
+            await self.member_added(conn.app.id, channel, data, except_socket=conn.socket_id)
         return members
+
+    async def member_added(self, app_id, channel, data, except_socket=None):
+        message = protocol.encode("pusher_internal:member_added", data, channel)
+        await self.publish(app_id, channel, message, except_socket=except_socket)
 
     async def unsubscribe(self, conn, channel):
         """Drop a subscription; the last connection of a presence member removes the member everywhere."""

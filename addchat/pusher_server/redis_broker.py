@@ -49,6 +49,7 @@ class RedisBroker:
         self.redis = None
         self._pubsub = None
         self._tasks = []
+        self._registered = False
 
     def _key(self, *parts):
         return ":".join((self.prefix,) + parts)
@@ -65,6 +66,8 @@ class RedisBroker:
             self.url, max_connections=POOL_SIZE, timeout=20, decode_responses=True
         )
         self.redis = aioredis.Redis.from_pool(pool)
+        # Heartbeats get their own connection so a queue of ordinary commands cannot delay them.
+        self._control = aioredis.Redis.from_url(self.url, decode_responses=True)
         await self.redis.ping()
         self._join = self.redis.register_script(JOIN)
         self._leave = self.redis.register_script(LEAVE)
@@ -86,6 +89,7 @@ class RedisBroker:
         finally:
             await self._pubsub.aclose()
             await self.redis.aclose()
+            await self._control.aclose()
 
     async def publish(self, app_id, channel, message, except_socket=None):
         envelope = {
@@ -98,13 +102,22 @@ class RedisBroker:
         await self.redis.publish(self._key("events"), json.dumps(envelope))
 
     async def _listen(self):
-        async for item in self._pubsub.listen():
+        """Deliver other instances' messages here; keep listening across Redis reconnects."""
+        while True:
             try:
-                envelope = json.loads(item["data"])
-                if envelope["o"] != self.instance:
-                    self.hub.deliver_local(envelope["a"], envelope["c"], envelope["m"], envelope["x"])
-            except Exception:
-                log.exception("bad message on the events channel")
+                async for item in self._pubsub.listen():
+                    self._deliver(item)
+            except (ConnectionError, OSError, aioredis.RedisError):
+                log.exception("lost the Redis events subscription, retrying")
+                await asyncio.sleep(1)
+
+    def _deliver(self, item):
+        try:
+            envelope = json.loads(item["data"])
+            if envelope["o"] != self.instance:
+                self.hub.deliver_local(envelope["a"], envelope["c"], envelope["m"], envelope["x"])
+        except Exception:
+            log.exception("bad message on the events channel")
 
     async def count_subscription(self, app_id, channel, delta):
         key = self._key("instance", self.instance, "subs")
@@ -143,8 +156,23 @@ class RedisBroker:
 
     async def _beat(self):
         ttl_ms = max(1000, int(self.heartbeat * 3000))
-        await self.redis.set(self._key("instance", self.instance, "alive"), "1", px=ttl_ms)
-        await self.redis.sadd(self._key("instances"), self.instance)
+        await self._control.set(self._key("instance", self.instance, "alive"), "1", px=ttl_ms)
+        if await self._control.sadd(self._key("instances"), self.instance) and self._registered:
+            log.warning("instance %s was reaped while alive (stalled?); restoring its state", self.instance)
+            await self._restore()
+        self._registered = True
+
+    async def _restore(self):
+        """Put back this instance's subscriptions and presence members after others reaped them."""
+        subs = self._key("instance", self.instance, "subs")
+        for (app_id, channel), conns in list(self.hub.subscribers.items()):
+            await self.redis.hset(subs, json.dumps([app_id, channel]), len(conns))
+            for conn in list(conns.values()):
+                if channel in conn.presence:
+                    user_id, user_info_json = conn.presence[channel]
+                    if await self.join(app_id, channel, conn.socket_id, user_id, user_info_json):
+                        data = {"user_id": user_id, "user_info": json.loads(user_info_json)}
+                        await self.hub.member_added(app_id, channel, data)
 
     async def _live_instances(self):
         live = []

@@ -167,6 +167,6 @@ async def client_event(server, conn, event, channel, data):
         text = "Client event rejected due to rate limit"
         conn.send(protocol.error(protocol.CLIENT_EVENT_REJECTED, text, channel))
         return
-    user_id = conn.presence.get(channel)
+    user_id = conn.presence[channel][0] if channel in conn.presence else None
     message = protocol.encode(event, data if data is not None else {}, channel, user_id=user_id)
     await server.hub.publish(conn.app.id, channel, message, except_socket=conn.socket_id)

@@ -8,11 +8,9 @@ channel with exactly two possible members, so no member list reveals a third per
 
 import re
 
-from flask import current_app
-
 from addchat.services.errors import Forbidden, InvalidInput
 from addchat.transports.pusher import EVERYONE_CHANNEL, NAMESPACE, user_channel
-from addchat.users import public_user, user_model
+from addchat.users import may_chat, public_user, user_model
 
 ID = r"([1-9][0-9]{0,17})"
 USER_CHANNEL_RE = re.compile(rf"\Aprivate-{NAMESPACE}\.user\.{ID}\Z")
@@ -22,10 +20,9 @@ OUR_PREFIXES = (f"private-{NAMESPACE}.", f"presence-{NAMESPACE}.")
 PUSHER_CHANNEL_RE = re.compile(r"\A[A-Za-z0-9_\-=@,.;]{1,200}\Z")
 
 
-def may_chat(user, peer):
+def pair_allowed(user, peer):
     """Apply the host's policy both ways: a pair channel needs each side allowed."""
-    can_chat = current_app.extensions["addchat"].can_chat
-    return bool(can_chat(user, peer)) and bool(can_chat(peer, user))
+    return may_chat(user, peer) and may_chat(peer, user)
 
 
 def presence_member(user):
@@ -55,6 +52,6 @@ def check_channel(session, user, channel_name):
     if user.id not in (low, high):
         raise Forbidden("You are not in this conversation.", code="channel_forbidden")
     peer = session.get(user_model(), high if user.id == low else low)
-    if peer is None or not may_chat(user, peer):
+    if peer is None or not pair_allowed(user, peer):
         raise Forbidden("You may not chat with this user.", code="channel_forbidden")
     return presence_member(user) if kind == "presence" else None

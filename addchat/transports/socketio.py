@@ -1,12 +1,9 @@
-"""The socketio transport: Flask-SocketIO emits each change into the user's room."""
+"""The socketio transport: each change goes to its user's room through realtime.push."""
 
-from addchat.extensions import socketio
+from addchat.realtime.push import push_change, user_room
 from addchat.transports.base import Transport
 
-
-def user_room(user_id):
-    """Name the room only this user's connections join."""
-    return f"user:{user_id}"
+__all__ = ["SocketIOTransport", "user_room"]
 
 
 class SocketIOTransport(Transport):
@@ -15,12 +12,9 @@ class SocketIOTransport(Transport):
     name = "socketio"
 
     def publish(self, changes, origin=None):
-        """Emit every change to its user's room."""
+        """Emit every change to its user's room (user 0: every connection)."""
         for change in changes:
-            if change.user_id == 0:
-                socketio.emit("change", change.to_json())
-            else:
-                socketio.emit("change", change.to_json(), to=user_room(change.user_id))
+            push_change(change)
 
     def client_config(self, user):
         """Tell the widget where the Socket.IO endpoint is."""

@@ -105,3 +105,25 @@ def test_flask_command_reports_missing_config(tmp_path):
     )
     assert done.returncode != 0
     assert "PUSHER_APP_ID" in done.stderr
+
+
+def test_flask_command_reports_a_busy_port(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        (tmp_path / "busyapp.py").write_text(
+            APP_MODULE.format(id=APP.id, key=APP.key, secret=APP.secret, port=port)
+        )
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), ROOT]))
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "busyapp", "pusher-server"],
+            cwd=tmp_path,
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+    assert done.returncode != 0
+    assert f"cannot serve on 127.0.0.1:{port}" in done.stderr

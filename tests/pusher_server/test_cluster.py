@@ -37,8 +37,8 @@ def prefix():
 
 @pytest.fixture
 def pair(prefix):
-    one = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
-    two = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
+    one = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=1.0)
+    two = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=1.0)
     with one, two:
         yield one, two
 
@@ -203,3 +203,28 @@ def test_burst_of_subscriptions_on_a_redis_instance(pair):
             break
         time.sleep(0.05)
     assert lib.channels_info() == {"channels": {}}
+
+
+def test_stalled_instance_that_was_reaped_restores_its_members(prefix):
+    one = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
+    two = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix, heartbeat=0.3)
+    with one, two:
+        lib = pusher_lib(two.port)
+
+        async def scenario():
+            async with aiohttp.ClientSession() as session:
+                alice = await connect(session, one.port)
+                bob = await connect(session, two.port)
+                await alice.subscribe("presence-stall", lib, ("alice", {"n": 1}))
+                await bob.subscribe("presence-stall", lib, ("bob", {}))
+                # block instance one's event loop past its heartbeat TTL: instance two reaps it
+                one._loop.call_soon_threadsafe(time.sleep, 1.6)
+                removed = await bob.next("pusher_internal:member_removed", timeout=10)
+                assert data_of(removed) == {"user_id": "alice"}
+                # once one runs again it notices and puts alice back
+                added = await bob.next("pusher_internal:member_added", timeout=10)
+                assert data_of(added) == {"user_id": "alice", "user_info": {"n": 1}}
+                assert sorted(u["id"] for u in lib.users_info("presence-stall")["users"]) == ["alice", "bob"]
+                assert lib.channel_info("presence-stall", ["subscription_count"])["subscription_count"] == 2
+
+        run(scenario())

@@ -1,5 +1,6 @@
 """Unmodified pusher-js and Laravel Echo (Node) against the built-in server."""
 
+import asyncio
 import json
 import os
 import pathlib
@@ -8,7 +9,9 @@ import subprocess
 
 import pytest
 
-from .conftest import APP, pusher_lib
+from addchat.pusher_server import BackgroundServer
+
+from .conftest import APP, REDIS_URL, clean_redis, needs_redis, pusher_lib, unique_prefix
 
 pytestmark = pytest.mark.timeout(40)
 
@@ -71,9 +74,9 @@ class NodeScript:
             self.proc.wait()
 
 
-def test_pusherjs_private_presence_and_client_events(server):
-    lib = pusher_lib(server.port)
-    node = NodeScript("pusherjs_clients.mjs", server.port)
+def check_pusherjs_clients(port, port2=None):
+    lib = pusher_lib(port)
+    node = NodeScript("pusherjs_clients.mjs", port, {"port2": port2} if port2 else None)
     try:
         assert "ready" in node.read()
         lib.trigger("private-chat", "server-news", {"headline": "from python"})
@@ -96,6 +99,22 @@ def test_pusherjs_private_presence_and_client_events(server):
     assert result["wave"] == {"data": {"hand": "right"}, "userId": "bob"}
     assert result["aliceSawRemoved"] == "bob"
     assert result["aliceCountAfter"] == 1
+
+
+def test_pusherjs_private_presence_and_client_events(server):
+    check_pusherjs_clients(server.port)
+
+
+@needs_redis
+def test_pusherjs_clients_split_over_two_instances_sharing_redis():
+    prefix = unique_prefix()
+    one = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix)
+    two = BackgroundServer([APP], port=0, redis_url=REDIS_URL, redis_prefix=prefix)
+    try:
+        with one, two:
+            check_pusherjs_clients(one.port, two.port)
+    finally:
+        asyncio.run(clean_redis(prefix))
 
 
 def test_laravel_echo_receives_events_presence_and_whispers(server):

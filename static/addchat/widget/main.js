@@ -186,6 +186,10 @@ export async function boot({ options, publicApi, listeners, queue }) {
 
   // ── Actions used by the views and the public API ─────────────────────────────
   const actions = {
+    /** Tell the transport whether I am typing to this peer (push transports relay it). */
+    typing(peerId, isTyping) {
+      if (transport && transport.sendTyping) transport.sendTyping(peerId, isTyping);
+    },
     open({ viaUser = false } = {}) {
       if (store.get().isOpen) return;
       store.set({ isOpen: true });
@@ -218,11 +222,6 @@ export async function boot({ options, publicApi, listeners, queue }) {
       const peerId = store.get().peerId;
       chat.showContacts();
       afterRender(() => contactsView.focus(peerId));
-    },
-    /** Tell the open conversation's peer whether I am typing (transports that can). */
-    typing(isTyping) {
-      const peerId = store.get().peerId;
-      if (peerId != null && transport && transport.sendTyping) transport.sendTyping(peerId, isTyping);
     },
     maybeMarkSeen() {
       const peerId = store.get().peerId;

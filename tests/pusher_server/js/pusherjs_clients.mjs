@@ -3,10 +3,11 @@ import Pusher from "pusher-js";
 import { authorization, cfg, connectionOptions, deadline, nextLine, once, say } from "./common.mjs";
 
 deadline();
-const make = (user, secret) =>
-  new Pusher(cfg.key, { ...connectionOptions(), channelAuthorization: authorization(user, secret) });
+const make = (user, secret, port) =>
+  new Pusher(cfg.key, { ...connectionOptions(port), channelAuthorization: authorization(user, secret) });
 const alice = make("alice");
-const bob = make("bob");
+// with two instances (cfg.port2) bob talks to the other one
+const bob = make("bob", cfg.secret, cfg.port2 || cfg.port);
 const mallory = make("mallory", "forged-secret");
 const result = {};
 

@@ -54,7 +54,7 @@ export function createConversationView(ctx) {
     if (st.peerId == null) return;
     const res = chat.send(st.peerId, textarea.value);
     if (res.ok) {
-      ctx.actions.typing(false);
+      ctx.actions.typing(st.peerId, false);
       textarea.value = "";
       updateCounter();
       setComposerError("");
@@ -76,9 +76,9 @@ export function createConversationView(ctx) {
   });
   textarea.addEventListener("input", () => {
     updateCounter();
-    ctx.actions.typing(textarea.value.trim() !== "");
+    ctx.actions.typing(store.get().peerId, textarea.value.trim() !== "");
   });
-  textarea.addEventListener("blur", () => ctx.actions.typing(false));
+  textarea.addEventListener("blur", () => ctx.actions.typing(store.get().peerId, false));
 
   function updateCounter() {
     const n = textarea.value.length;

@@ -1,0 +1,178 @@
+"""Who is online and who is typing: in Redis when processes share it, else in this process.
+
+A user is online while at least one of their connections is open, in any tab and any server
+process. The Redis store keeps one sorted set per user (member: connection id, score: the
+time it lapses); each process refreshes its own connections with a heartbeat, so the
+connections of a process that died lapse after ADDCHAT_PRESENCE_TTL instead of staying
+online forever. Typing keeps one short-lived key per (typist, peer) so that "start" is
+relayed at most once per throttle across every process.
+
+Picked once at start-up from SOCKETIO_MESSAGE_QUEUE (like CTFd's event managers); callers
+only see the methods of `MemoryPresence`.
+"""
+
+import threading
+import time
+
+import redis
+from sqlalchemy import select
+
+from addchat.services.errors import NotFound
+from addchat.users import may_chat, user_model
+
+
+def _now_ms():
+    """Return the wall clock in milliseconds (shared by processes on one machine or NTP)."""
+    return int(time.time() * 1000)
+
+
+class MemoryPresence:
+    """Presence and typing state of one process: right for a single server process."""
+
+    def __init__(self, typing_timeout_ms=6000):
+        self.typing_timeout_ms = typing_timeout_ms
+        self._lock = threading.Lock()
+        self._local = {}  # connection id -> user id, this process's connections
+        self._sids = {}  # user id -> set of connection ids
+        self._typing = {}  # "typist:peer" -> (last relayed ms, lapses at ms)
+
+    def connect(self, user_id, sid):
+        """Count a new connection; True when it brings the user online."""
+        with self._lock:
+            self._local[sid] = user_id
+            sids = self._sids.setdefault(user_id, set())
+            sids.add(sid)
+            return len(sids) == 1
+
+    def disconnect(self, sid):
+        """Forget a connection; return (user id or None, True when the user went offline)."""
+        with self._lock:
+            user_id = self._local.pop(sid, None)
+            sids = self._sids.get(user_id)
+            if sids is None or sid not in sids:
+                return user_id, False
+            sids.discard(sid)
+            if sids:
+                return user_id, False
+            del self._sids[user_id]
+            return user_id, True
+
+    def online(self, user_ids):
+        """Return the subset of user_ids that have an open connection."""
+        with self._lock:
+            return {uid for uid in user_ids if self._sids.get(uid)}
+
+    def refresh(self):
+        """Keep this process's connections alive (nothing lapses in memory)."""
+
+    def typing(self, typist_id, peer_id, is_typing, throttle_ms):
+        """Record a typing signal; True when it must be relayed to the peer."""
+        key = f"{typist_id}:{peer_id}"
+        now = _now_ms()
+        with self._lock:
+            last, lapses = self._typing.get(key, (None, 0))
+            active = last is not None and lapses > now
+            if not is_typing:
+                self._typing.pop(key, None)
+                return active
+            if active and now - last < throttle_ms:
+                return False
+            self._typing[key] = (now, now + self.typing_timeout_ms)
+            if len(self._typing) > 10_000:
+                self._typing = {k: v for k, v in self._typing.items() if v[1] > now}
+            return True
+
+
+class RedisPresence(MemoryPresence):
+    """Presence and typing state shared by every server process through Redis."""
+
+    def __init__(self, url, prefix="addchat", ttl=60, typing_timeout_ms=6000):
+        super().__init__(typing_timeout_ms)
+        self.redis = redis.Redis.from_url(url)
+        self.prefix = prefix
+        self.ttl = ttl
+
+    def _key(self, user_id):
+        return f"{self.prefix}:presence:{user_id}"
+
+    def connect(self, user_id, sid):
+        """Add the connection to the user's set; True when no other live one was there."""
+        with self._lock:
+            self._local[sid] = user_id
+        now = time.time()
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.zremrangebyscore(self._key(user_id), "-inf", now)
+        pipe.zadd(self._key(user_id), {sid: now + self.ttl})
+        pipe.zcard(self._key(user_id))
+        pipe.expire(self._key(user_id), self.ttl * 2)
+        return pipe.execute()[2] == 1
+
+    def disconnect(self, sid):
+        """Remove the connection; True when it was the user's last live one anywhere."""
+        with self._lock:
+            user_id = self._local.pop(sid, None)
+        if user_id is None:
+            return None, False
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.zrem(self._key(user_id), sid)
+        pipe.zremrangebyscore(self._key(user_id), "-inf", time.time())
+        pipe.zcard(self._key(user_id))
+        removed, _, left = pipe.execute()
+        return user_id, bool(removed) and left == 0
+
+    def online(self, user_ids):
+        """Return the subset of user_ids with a connection that has not lapsed."""
+        user_ids = list(user_ids)
+        if not user_ids:
+            return set()
+        pipe = self.redis.pipeline(transaction=False)
+        now = time.time()
+        for uid in user_ids:
+            pipe.zcount(self._key(uid), now, "+inf")
+        return {uid for uid, count in zip(user_ids, pipe.execute(), strict=True) if count}
+
+    def refresh(self):
+        """Push the lapse time of this process's connections forward (the heartbeat)."""
+        with self._lock:
+            local = dict(self._local)
+        if not local:
+            return
+        expires = time.time() + self.ttl
+        pipe = self.redis.pipeline(transaction=False)
+        for sid, user_id in local.items():
+            pipe.zadd(self._key(user_id), {sid: expires})
+            pipe.expire(self._key(user_id), self.ttl * 2)
+        pipe.execute()
+
+    def typing(self, typist_id, peer_id, is_typing, throttle_ms):
+        """Record a typing signal in Redis; True when it must be relayed to the peer."""
+        key = f"{self.prefix}:typing:{typist_id}:{peer_id}"
+        if not is_typing:
+            return bool(self.redis.delete(key))
+        now = _now_ms()
+        last = self.redis.get(key)
+        if last is not None and now - int(last) < throttle_ms:
+            return False
+        self.redis.set(key, now, px=self.typing_timeout_ms)
+        return True
+
+
+def presence_store(config):
+    """Build the store the config asks for: Redis when the message queue is Redis."""
+    queue = config.get("SOCKETIO_MESSAGE_QUEUE") or ""
+    timeout = config["ADDCHAT_TYPING_TIMEOUT_MS"]
+    if queue.startswith(("redis://", "rediss://", "unix://")):
+        return RedisPresence(queue, config["SOCKETIO_CHANNEL"], config["ADDCHAT_PRESENCE_TTL"], timeout)
+    return MemoryPresence(timeout)
+
+
+def chat_peers(session, user, peer_ids):
+    """Check every id is a user `user` may chat with (as get_peer does, in one query)."""
+    model = user_model()
+    wanted = set(peer_ids) - {user.id}
+    found = session.execute(select(model).where(model.id.in_(wanted))).scalars().all() if wanted else []
+    allowed = {peer.id for peer in found if may_chat(user, peer)}
+    refused = sorted(set(peer_ids) - allowed)
+    if refused:
+        raise NotFound(f"No user {refused[0]} you can chat with.", code="unknown_user")
+    return sorted(allowed)
