@@ -4,6 +4,8 @@ Every test here talks to a real server (addchat.pusher_server on a free port); t
 fixture is overridden so the pusher transport triggers into it and pusher mode is live.
 """
 
+import asyncio
+import concurrent.futures
 import json
 import logging
 import os
@@ -23,6 +25,16 @@ PUSHER_APP = App("7001", "pm-key", "pm-secret")
 ROOT = Path(__file__).resolve().parents[2]
 JS = Path(__file__).parent / "js"
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def run(coro, timeout=20):
+    """Run an async scenario on its own loop in a worker thread, with a hard bound.
+
+    Not asyncio.run() here: Playwright's sync API (the browser tests, same session) keeps an
+    event loop running in the main thread, and asyncio.run() refuses to start inside one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
 
 
 def pusher_settings(port):

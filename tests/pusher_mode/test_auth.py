@@ -6,8 +6,8 @@ import aiohttp
 import pytest
 
 from addchat.transports.pusher import chat_channel, user_channel
-from tests.pusher_mode.conftest import PUSHER_APP
-from tests.pusher_server.conftest import connect, run
+from tests.pusher_mode.conftest import PUSHER_APP, run
+from tests.pusher_server.conftest import connect
 
 pytestmark = pytest.mark.timeout(60)
 SUCCEEDED = "pusher_internal:subscription_succeeded"

@@ -9,9 +9,9 @@ import pytest
 
 from addchat.feed import FeedChange
 from addchat.transports.pusher import EVERYONE_CHANNEL, user_channel
-from tests.pusher_mode.conftest import PUSHER_APP
+from tests.pusher_mode.conftest import PUSHER_APP, run
 from tests.pusher_mode.test_auth import SUCCEEDED, authorize, subscribe
-from tests.pusher_server.conftest import connect, run
+from tests.pusher_server.conftest import connect
 
 pytestmark = pytest.mark.timeout(60)
 
