@@ -113,6 +113,12 @@ def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, li
     shot(bob_page, "pusher-02-conversation")
     assert alice_sockets, "the widget never opened a WebSocket to the Pusher-protocol server"
 
+    # Over Pusher's 10 KB event limit: a reference is pushed and the widget fetches the message.
+    big = "\N{EURO SIGN}" * 4000 + " the end"  # 4,008 characters, over 12,000 bytes
+    alice.composer.fill(big)
+    alice.composer.press("Enter")
+    expect(bob.message("the end")).to_have_class(re.compile(r"\btheirs\b"))
+
     # Bob leaves: his presence goes with him.
     bob_page.context.close()
     expect(subtitle).to_be_hidden()

@@ -48,6 +48,7 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
   let everOnline = false;
   let feedRetry = null;
   let feedFailures = 0;
+  let feedReady = false; // my feed channel is subscribed on the current connection
   const watched = new Map(); // peerId -> presence channel
   const sentTyping = new Map(); // peerId -> {typing, at}
   const typingFade = new Map(); // peerId -> timeout
@@ -55,7 +56,7 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
   // ── Catch-up through the cursor ───────────────────────────────────────────────
   function schedule(ms) {
     clearTimeout(timer);
-    timer = running ? setTimeout(() => sync(), ms) : null;
+    timer = running ? setTimeout(() => sync().catch(() => {}), ms) : null;
   }
 
   /** Poll from `confirmed` until `more` is false; one at a time, rerun if asked meanwhile. */
@@ -79,6 +80,10 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
             if (!res.more) break;
           }
         } while (syncAgain && running);
+        if (syncFailures > 0 && feedReady && pusher && pusher.connection.state === "connected") {
+          everOnline = true;
+          onStatus("online"); // the poll works again and the socket never left
+        }
         syncFailures = 0;
         if (dirty) schedule(VERIFY_MS);
       } catch (err) {
@@ -87,7 +92,6 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
         syncFailures += 1;
         const retryIn = backoffDelay(syncFailures - 1, 2000, err);
         onStatus("reconnecting", { error: err, attempt: syncFailures, retryIn });
-        everOnline = false; // report "online" again once a poll succeeds
         dirty = true;
         schedule(retryIn);
         throw err;
@@ -142,6 +146,7 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
     feed.bind(t.change_event || "change", onPush);
     feed.bind("pusher:subscription_succeeded", () => {
       feedFailures = 0;
+      feedReady = true;
       catchUpThenOnline();
     });
     feed.bind("pusher:subscription_error", (error) => {
@@ -216,6 +221,7 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
       return; // "online" once the feed channel is subscribed and the poll caught up
     }
     if (api.setHeader) api.setHeader("X-Socket-Id", null);
+    feedReady = false;
     if (current === "connecting" || current === "unavailable") {
       onStatus(everOnline || current === "unavailable" ? "reconnecting" : "connecting", { reason: current });
       for (const peerId of watched.keys()) setTyping(peerId, false);
