@@ -147,3 +147,21 @@ def test_reconnecting_banner_then_catch_up_of_what_was_sent_meanwhile(open_page,
     alice_api.send(live_server.ids["bob"], "pushed again")
     expect(bob.message("pushed again")).to_be_visible()
     expect(bob.messages).to_have_count(3)
+
+
+def test_admin_switches_to_pusher_with_one_click_and_open_widgets_follow(open_page, live_server):
+    live_server.api("alice").post("settings", {"notification_type": "internal"})
+    bob_page = open_page("bob")
+    bob = Widget(bob_page)
+    bob.open()
+    bob.open_conversation("Alice Martin")
+
+    admin = open_page("alice", path="/addchat/admin/", wait_widget=False)
+    on_pusher = lambda ws: f":{live_server.pusher_port}/app/" in ws.url  # noqa: E731
+    with bob_page.expect_websocket(on_pusher):
+        admin.locator("button[data-value=pusher]").click()
+        expect(admin.locator("#admin-status")).to_have_text("Live: pusher")
+
+    live_server.api("alice").send(live_server.ids["bob"], "now through Pusher")
+    expect(bob.message("now through Pusher")).to_have_class(re.compile(r"\btheirs\b"))
+    expect(bob.banner).to_be_hidden()
