@@ -130,7 +130,9 @@ def live_server(tmp_path):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while sync Playwright runs, its event loop is the running loop on
+# the main thread, and other suites' asyncio.run() would fail after ours.
+@pytest.fixture(scope="module")
 def playwright_instance():
     from playwright.sync_api import sync_playwright
 
@@ -138,7 +140,7 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     """Debian's Chromium. Missing: fail loudly in CI, skip on a developer machine."""
     try:
@@ -175,16 +177,20 @@ class PageErrors:
     def unexpected(self):
         return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
 
+    def on_console(self, msg):
+        if msg.type not in ("error", "warning"):
+            return
+        print(f"[browser {msg.type}] {msg.text}")  # shown with a failing test's output
+        if msg.type != "error":
+            return
+        if re.search(r"Content.Security.Policy|Refused to", msg.text):
+            self.errors.append(f"csp: {msg.text}")
+        elif "[AddChat]" in msg.text:
+            self.errors.append(f"widget: {msg.text}")
+
     def watch(self, page):
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on(
-            "console",
-            lambda msg: (
-                msg.type == "error"
-                and re.search(r"Content.Security.Policy|Refused to", msg.text)
-                and self.errors.append(f"csp: {msg.text}")
-            ),
-        )
+        page.on("console", self.on_console)
 
         def on_dialog(dialog):
             self.errors.append(f"dialog: {dialog.type} {dialog.message}")

@@ -102,6 +102,8 @@ def test_history_loads_older_pages_on_scroll_up(open_page, live_server, shot):
     expect(page.locator("addchat-widget .start-note")).to_have_text(
         "Start of your conversation with Carol Diaz"
     )
+    w.log.evaluate("el => el.scrollTop = 0")
+    expect(page.locator("addchat-widget .start-note")).to_be_in_viewport()
     shot(page, "08-history-start")
 
     texts = w.bodies.all_text_contents()
@@ -229,3 +231,20 @@ def test_transport_switch_through_the_feed_keeps_the_chat_going(open_page, live_
     expect(bob.messages).to_have_count(3)
     assert bob_page.evaluate("window.__marker") == "same page", "no reload"
     assert len(config_reads) >= 2, "the widget re-read its config after the switch"
+
+
+def test_deleted_message_is_replaced_live(open_page, live_server, shot):
+    alice = live_server.api("alice")
+    message = alice.send(live_server.ids["bob"], "Oops, wrong chat")
+    page = open_page("bob")
+    w = Widget(page)
+    w.open()
+    w.open_conversation("Alice Martin")
+    expect(w.message("Oops, wrong chat")).to_be_visible()
+    response = alice.client.delete(
+        f"/addchat/api/messages/{message['id']}", headers={"X-CSRFToken": alice.token}
+    )
+    assert response.status_code == 200, response.get_json()
+    expect(w.bodies.last).to_have_text("This message was deleted.")
+    expect(page.locator("addchat-widget .msg.deleted")).to_have_count(1)
+    expect(page.get_by_text("Oops, wrong chat")).to_have_count(0)

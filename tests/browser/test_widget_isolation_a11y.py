@@ -355,6 +355,7 @@ def test_data_options_position_theme_locale_title(open_page, live_server, shot):
     serve(page, live_server.url + "/options", OPTIONS_PAGE)
     page.goto(live_server.url + "/options")
     w = Widget(page)
+    expect(w.launcher).to_be_visible()
     expect(w.launcher).to_have_attribute("aria-label", "Ouvrir la discussion")
     assert w.launcher.bounding_box()["x"] < 100, "data-position=left"
     w.open()

@@ -18,7 +18,7 @@ export function createApi(baseUrl) {
   let csrfToken = "";
   const extraHeaders = {}; // set by a transport, e.g. X-Socket-Id so pushes skip the sending tab
 
-  async function request(method, path, { query, body, signal } = {}) {
+  async function request(method, path, { query, body, signal, retried = false } = {}) {
     const url = new URL(path, baseUrl);
     if (query) {
       for (const [k, v] of Object.entries(query)) if (v != null && v !== "") url.searchParams.set(k, v);
@@ -51,6 +51,12 @@ export function createApi(baseUrl) {
     }
     if (!res.ok) {
       const e = (data && data.error) || {};
+      if (res.status === 400 && e.code === "csrf_failed" && method !== "GET" && !retried) {
+        // The session's token changed (e.g. signed in again in another tab): refresh it once.
+        const config = await request("GET", "config", { signal });
+        csrfToken = config.csrf_token || csrfToken;
+        return request(method, path, { query, body, signal, retried: true });
+      }
       const retryAfter = Number(res.headers.get("Retry-After")) || 0;
       throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, retryAfter);
     }

@@ -331,6 +331,8 @@ export function createChat({ store, api, config, emit, hooks }) {
     const incoming = m.to_id === me.id && m.from_id !== me.id;
     const conv = s().convs[peerId];
     const known = conv && conv.messages.some((x) => x.id === m.id);
+    // Read right away when the conversation is on screen: no flash of an unread badge.
+    const visible = incoming && hooks.inView(peerId);
     if (conv && conv.status !== "idle") setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [m]) }));
     if (!s().contacts[peerId]) {
       refreshContactsSoon();
@@ -338,7 +340,7 @@ export function createChat({ store, api, config, emit, hooks }) {
       setContact(peerId, (c) => {
         const patch = {};
         if (!c.last_message || c.last_message.id == null || c.last_message.id <= m.id) patch.last_message = m;
-        if (incoming && !known && !m.seen_at) patch.unread = (c.unread || 0) + 1;
+        if (incoming && !known && !visible && !m.seen_at) patch.unread = (c.unread || 0) + 1;
         return patch;
       });
       bumpContact(peerId);

@@ -104,6 +104,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
     config,
     emit,
     hooks: {
+      inView,
       onError(err) {
         if (err && err.status === 401) setStatus("offline", { reason: "unauthorized" });
       },
@@ -141,12 +142,21 @@ export async function boot({ options, publicApi, listeners, queue }) {
   // ── Transport (interface documented in transports/index.js) ─────────────────
   let transport = null;
   let transportGen = 0;
+  let typingState = { peer: null, at: 0 };
 
   function setStatus(status, detail) {
     const st = store.get();
     if (st.connection === "offline" && st.connectionDetail && st.connectionDetail.reason === "unauthorized") return;
     if (st.connection !== status) emit("status", { status, detail: detail || null });
     store.set({ connection: status, connectionDetail: detail || null });
+  }
+
+  // "… is typing": shown from store state; expires on its own if the "stopped" event is lost.
+  const typingTimers = new Map();
+  function setTyping(userId, isTyping) {
+    clearTimeout(typingTimers.get(userId));
+    if (isTyping) typingTimers.set(userId, setTimeout(() => setTyping(userId, false), 6000));
+    store.set((st) => ({ typing: { ...st.typing, [userId]: Boolean(isTyping) } }));
   }
 
   async function startTransport(cfg) {
@@ -159,8 +169,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
       getCursor: () => chat.tracker.cursor,
       onChange: (changes, cursor) => gen === transportGen && chat.applyChanges(changes, cursor),
       onStatus: (status, detail) => gen === transportGen && setStatus(status, detail),
-      onTyping: ({ userId, isTyping }) =>
-        store.set((st) => ({ typing: { ...st.typing, [userId]: Boolean(isTyping) } })),
+      onTyping: ({ userId, isTyping }) => setTyping(userId, isTyping),
       onPresence: ({ userId, online }) =>
         store.set((st) => ({ presence: { ...st.presence, [userId]: Boolean(online) } })),
       vendorUrl: (file) => options.staticUrl + "vendor/" + file,
@@ -222,6 +231,19 @@ export async function boot({ options, publicApi, listeners, queue }) {
       const peerId = store.get().peerId;
       chat.showContacts();
       afterRender(() => contactsView.focus(peerId));
+    },
+    /** The composer changed: tell the peer I am typing (transports that support it), throttled. */
+    typing(peerId, active) {
+      if (!transport || !transport.sendTyping) return;
+      const now = Date.now();
+      if (active && typingState.peer === peerId && now - typingState.at < 3000) return;
+      if (!active && typingState.peer !== peerId) return;
+      typingState = active ? { peer: peerId, at: now } : { peer: null, at: 0 };
+      try {
+        transport.sendTyping(peerId, active);
+      } catch (err) {
+        console.warn("[AddChat] sendTyping failed", err);
+      }
     },
     maybeMarkSeen() {
       const peerId = store.get().peerId;

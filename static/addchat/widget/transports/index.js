@@ -24,8 +24,14 @@
  *     start(cursor),              // begin delivering changes after `cursor`
  *     stop(),                     // stop everything (timers, sockets, listeners); idempotent
  *     wake?(),                    // optional: something happened, check for changes now
- *     sendTyping?(peerId, isTyping) // optional: tell peerId whether I am typing
+ *     sendTyping?(peerId, isTyping) // optional: tell peerId whether I am typing. The widget
+ *                                   //   throttles it: true at most every 3 s while typing,
+ *                                   //   false after 4 s idle, on send, or when the text is cleared
  *   }
+ *
+ *  Typing and presence are store state (state.typing[userId], state.presence[userId]); the
+ *  conversation header shows "… is typing" / "Online" and avatars get an online dot from it.
+ *  onTyping(true) expires by itself after 6 s in case the "stopped" event is lost.
  *
  * ── Rules ──────────────────────────────────────────────────────────────────────────
  *  - The feed (GET poll?cursor=N -> {cursor, changes, more}) is the source of truth.

@@ -54,6 +54,7 @@ export function createConversationView(ctx) {
     if (st.peerId == null) return;
     const res = chat.send(st.peerId, textarea.value);
     if (res.ok) {
+      clearTimeout(typingIdle);
       ctx.actions.typing(st.peerId, false);
       textarea.value = "";
       updateCounter();
@@ -74,11 +75,16 @@ export function createConversationView(ctx) {
       submit();
     }
   });
+  let typingIdle = null;
   textarea.addEventListener("input", () => {
     updateCounter();
-    ctx.actions.typing(store.get().peerId, textarea.value.trim() !== "");
+    const peerId = store.get().peerId;
+    if (peerId == null) return;
+    clearTimeout(typingIdle);
+    const active = textarea.value.trim() !== "";
+    ctx.actions.typing(peerId, active);
+    if (active) typingIdle = setTimeout(() => ctx.actions.typing(peerId, false), 4000);
   });
-  textarea.addEventListener("blur", () => ctx.actions.typing(store.get().peerId, false));
 
   function updateCounter() {
     const n = textarea.value.length;
@@ -152,7 +158,6 @@ export function createConversationView(ctx) {
     if (li._m !== m) {
       li._m = m;
       li.className = "msg " + (mine ? "mine" : "theirs");
-      li.classList.toggle("cont", item.cont);
       li.classList.toggle("pending", Boolean(m.pending));
       li.classList.toggle("failed", Boolean(m.failed));
       li.classList.toggle("deleted", Boolean(m.deleted));
@@ -171,9 +176,9 @@ export function createConversationView(ctx) {
       }
       show(p.fail, Boolean(m.failed));
       p.failText.textContent = m.failed === "too_long" ? t("tooLong", { n: chat.maxLength }) : t("failed");
-    } else {
-      li.classList.toggle("cont", item.cont);
     }
+    li.classList.toggle("cont", item.cont);
+    li.classList.toggle("more", item.more);
     const when = parseTime(m.created_at);
     p.time.textContent = fmt.relative(when, item.now);
     p.time.dateTime = when.toISOString();
@@ -194,7 +199,8 @@ export function createConversationView(ctx) {
         prev = null;
       }
       const cont = Boolean(prev && prev.from_id === m.from_id && date - parseTime(prev.created_at) < GROUP_MS);
-      items.push({ kind: "msg", m, cont, now, peerName });
+      if (cont) items[items.length - 1].more = true; // the previous one is not the last of its group
+      items.push({ kind: "msg", m, cont, more: false, now, peerName });
       prev = m;
     }
     return items;
