@@ -65,7 +65,9 @@ def make_users(database_url, count, senders):
         db.session.commit()
         ids = [row.id for row in db.session.query(User.id).order_by(User.id)]
         serializer = app.session_interface.get_signing_serializer(app)
-        users = [{"id": uid, "cookie": serializer.dumps({"_user_id": str(uid), "_fresh": True})} for uid in ids]
+        users = [
+            {"id": uid, "cookie": serializer.dumps({"_user_id": str(uid), "_fresh": True})} for uid in ids
+        ]
         db.session.remove()
     # Outside that app context: each request gets its own `g`, so its own CSRF token.
     for user in users[:senders]:
@@ -78,6 +80,26 @@ def make_users(database_url, count, senders):
     with app.app_context():
         db.engine.dispose()
     return users
+
+
+def throwaway_database(base_url):
+    """Create a database for this run on a real server; return (its URL, a function dropping it)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    name = f"addchat_bench_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+
+    def drop():
+        with admin.connect() as conn:
+            force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def start_server(kind, port, database_url, log):
@@ -153,7 +175,10 @@ def run_server(kind, args, users, database_url, workdir):
                     "kib_per_conn": (rss - base_rss) / event["n"],
                     "rss_mib": rss / 1024,
                 }
-                print(f"  {kind}: {event['n']} connected in {event['connect_s']:.1f}s, RSS {rss / 1024:.0f} MiB", flush=True)
+                print(
+                    f"  {kind}: {event['n']} connected in {event['connect_s']:.1f}s, RSS {rss / 1024:.0f} MiB",
+                    flush=True,
+                )
                 client.stdin.write("go\n")
                 client.stdin.flush()
             elif event["event"] == "result":
@@ -191,6 +216,7 @@ def report(all_results, levels):
     metrics = [
         ("latency p50 (ms)", "latency_p50_ms"),
         ("latency p99 (ms)", "latency_p99_ms"),
+        ("HTTP POST p50 (ms)", "post_p50_ms"),
         ("delivered msgs/s", "delivered_per_s"),
         ("p50 under load (ms)", "loaded_p50_ms"),
         ("p99 under load (ms)", "loaded_p99_ms"),
@@ -223,6 +249,10 @@ def main():
     parser.add_argument("--messages", type=int, default=100, help="messages in the latency phase")
     parser.add_argument("--seconds", type=float, default=5, help="length of the throughput phase")
     parser.add_argument("--senders", type=int, default=16, help="concurrent senders in the throughput phase")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL/MariaDB server URL to bench on (a throwaway database is made there); default SQLite",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     args.levels = sorted(int(n) for n in args.levels.split(","))
@@ -231,15 +261,31 @@ def main():
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="addchat-bench-") as tmp:
         workdir = Path(tmp)
-        database_url = f"sqlite:///{workdir / 'bench.db'}"
-        users = make_users(database_url, max(args.levels), args.senders)
-        if "pusher" in servers:
-            push_pusher.sign_in_everyone(database_url, SECRET, users)
-        print(f"{len(users)} users ready; {os.cpu_count()} CPU cores; servers: {', '.join(servers)}", flush=True)
-        all_results = {}
-        for kind in servers:
-            all_results[kind] = run_server(kind, args, users, database_url, workdir)
+        drop = None
+        if args.database_url:
+            database_url, drop = throwaway_database(args.database_url)
+        else:
+            database_url = f"sqlite:///{workdir / 'bench.db'}"
+        try:
+            users = make_users(database_url, max(args.levels), args.senders)
+            if "pusher" in servers:
+                push_pusher.sign_in_everyone(database_url, SECRET, users)
+            backend = database_url.split(":", 1)[0]
+            print(
+                f"{len(users)} users on {backend}; {os.cpu_count()} cores; servers: {', '.join(servers)}",
+                flush=True,
+            )
+            all_results = {}
+            for kind in servers:
+                all_results[kind] = run_server(kind, args, users, database_url, workdir)
+        finally:
+            if drop:
+                drop()
     report(all_results, args.levels)
+    load = os.getloadavg()
+    print(
+        f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (a shared machine skews every figure)"
+    )
     print(f"\n(total run {time.monotonic() - started:.0f}s; client and servers share this machine's cores)")
     if args.json:
         Path(args.json).write_text(json.dumps(all_results, indent=2))

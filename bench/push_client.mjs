@@ -88,19 +88,23 @@ function post(url, headers, payload) {
       res.on("data", (chunk) => (text += chunk));
       res.on("end", () => resolve({ status: res.statusCode, text }));
     });
+    req.on("socket", (socket) => socket.setNoDelay(true));
     req.on("error", reject);
     req.end(payload);
   });
 }
 
 let counter = 0;
+const postTimes = [];
 async function send(sender, recipient) {
   const body = `b${plan.kind}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const arrived = new Promise((resolve) => pending.set(body, { t0: now(), to: recipient.id, resolve }));
   const url = plan.kind !== "reference" ? `${plan.url}/addchat/api/conversations/${recipient.id}/messages` : `${plan.url}/send/${recipient.id}`;
   const headers = { "content-type": "application/json" };
   if (plan.kind !== "reference") Object.assign(headers, { Cookie: `session=${sender.cookie}`, "X-CSRFToken": sender.token });
+  const t0 = now();
   const res = await post(url, headers, JSON.stringify({ body }));
+  postTimes.push(now() - t0);
   if (res.status !== 201) throw new Error(`send failed: ${res.status} ${res.text}`);
   const timeout = new Promise((resolve) => setTimeout(() => resolve(null), 30000));
   const ms = await Promise.race([arrived, timeout]);
@@ -118,6 +122,7 @@ const recipientFor = (i, n) => plan.users[plan.senders.length + (i % (n - plan.s
 async function measure(n) {
   // Latency: one message at a time between a sender and an idle client.
   const latencies = [];
+  postTimes.length = 0;
   for (let i = 0; i < plan.messages; i++) {
     const ms = await send(plan.senders[i % plan.senders.length], recipientFor(i * 7919, n));
     if (ms !== null) latencies.push(ms);
@@ -142,6 +147,7 @@ async function measure(n) {
     latency_p50_ms: percentile(latencies, 50),
     latency_p99_ms: percentile(latencies, 99),
     lost: plan.messages - latencies.length,
+    post_p50_ms: percentile(postTimes.slice(0, plan.messages), 50),
     delivered_per_s: delivered / elapsed,
     loaded_p50_ms: percentile(loaded, 50),
     loaded_p99_ms: percentile(loaded, 99),

@@ -79,3 +79,17 @@ def test_nobody_hears_another_users_room(server, tab, chat_db):
     carol.wait_bodies("for carol")
     assert carol.bodies() == ["for carol"]
     assert carol.events == []
+
+
+def test_cross_origin_connect_is_refused(server, chat_db):
+    cookie, _ = chat_db.credentials("alice")
+    client = socketio.Client(reconnection=False)
+    # Refused with HTTP 400; python-socketio reports that as ConnectionError (or, under gevent-websocket's
+    # reply, a ValueError about the empty answer). Either way no connection exists.
+    with pytest.raises((socketio.exceptions.ConnectionError, ValueError)):
+        client.connect(
+            server.url,
+            headers={"Cookie": f"session={cookie}", "Origin": "http://evil.example"},
+            transports=["websocket"],
+        )
+    assert not client.connected

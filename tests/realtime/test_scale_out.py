@@ -7,8 +7,26 @@ import sys
 import pytest
 import redis
 
+from tests.conftest import SERVER_URLS, _server_database
 from tests.realtime.conftest import MODES
-from tests.realtime.servers import ROOT, SECRET, ServerProcess
+from tests.realtime.servers import ROOT, SECRET, ChatDatabase, ServerProcess
+
+BACKENDS = ["sqlite"] + (["postgres"] if SERVER_URLS["postgres"] else [])
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def chat_db(request, tmp_path_factory):
+    """The database both processes share: a SQLite file, and PostgreSQL when its URL is set."""
+    drop = None
+    if request.param == "postgres":
+        url, drop = _server_database(SERVER_URLS["postgres"])
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('scale') / 'chat.db'}"
+    database = ChatDatabase(url)
+    yield database
+    database.close()
+    if drop:
+        drop()
 
 
 @pytest.fixture
