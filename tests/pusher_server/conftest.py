@@ -1,7 +1,6 @@
 """Shared fixtures: servers on free ports, the official pusher library, a plain WebSocket client."""
 
 import asyncio
-import concurrent.futures
 import json
 import os
 import uuid
@@ -19,13 +18,8 @@ needs_redis = pytest.mark.skipif(not REDIS_URL, reason="ADDCHAT_TEST_REDIS_URL i
 
 
 def run(coro, timeout=20):
-    """Run one async scenario with a hard bound, on its own loop in a worker thread.
-
-    Playwright's sync API (tests/browser, same pytest session) keeps an event loop running
-    in the main thread, and asyncio.run() refuses to start inside one.
-    """
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
+    """Run one async scenario with a hard bound."""
+    return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
 def pusher_lib(port, secret=APP.secret):

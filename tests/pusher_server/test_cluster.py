@@ -32,7 +32,7 @@ pytestmark = [needs_redis, pytest.mark.timeout(40)]
 def prefix():
     name = unique_prefix()
     yield name
-    run(clean_redis(name))
+    asyncio.run(clean_redis(name))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Unmodified pusher-js and Laravel Echo (Node) against the built-in server."""
 
+import asyncio
 import json
 import os
 import pathlib
@@ -10,7 +11,7 @@ import pytest
 
 from addchat.pusher_server import BackgroundServer
 
-from .conftest import APP, REDIS_URL, clean_redis, needs_redis, pusher_lib, run, unique_prefix
+from .conftest import APP, REDIS_URL, clean_redis, needs_redis, pusher_lib, unique_prefix
 
 pytestmark = pytest.mark.timeout(40)
 
@@ -113,7 +114,7 @@ def test_pusherjs_clients_split_over_two_instances_sharing_redis():
         with one, two:
             check_pusherjs_clients(one.port, two.port)
     finally:
-        run(clean_redis(prefix))
+        asyncio.run(clean_redis(prefix))
 
 
 def test_laravel_echo_receives_events_presence_and_whispers(server):
