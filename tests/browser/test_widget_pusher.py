@@ -165,3 +165,29 @@ def test_admin_switches_to_pusher_with_one_click_and_open_widgets_follow(open_pa
     live_server.api("alice").send(live_server.ids["bob"], "now through Pusher")
     expect(bob.message("now through Pusher")).to_have_class(re.compile(r"\btheirs\b"))
     expect(bob.banner).to_be_hidden()
+
+
+def test_a_lost_trigger_is_caught_up_while_the_socket_stays_connected(open_page, live_server):
+    bob_page = open_page("bob")
+    bob = Widget(bob_page)
+    bob.open()
+    bob.open_conversation("Alice Martin")
+    alice_api = live_server.api("alice")
+    alice_api.send(live_server.ids["bob"], "first, pushed")
+    expect(bob.message("first, pushed")).to_be_visible()
+
+    # The app signs its triggers with a wrong secret for one message: the server refuses it (logged).
+    app = live_server.app
+    transport = app.extensions["addchat"].transports["pusher"]
+    app.config["PUSHER_SECRET"] = "wrong-secret"
+    transport.init_app(app)
+    alice_api.send(live_server.ids["bob"], "second, trigger lost")
+    app.config["PUSHER_SECRET"] = PUSHER_APP.secret
+    transport.init_app(app)
+    alice_api.send(live_server.ids["bob"], "third, pushed")
+
+    expect(bob.message("third, pushed")).to_be_visible()
+    # The push of the third marks the feed dirty; the widget's follow-up poll brings the second.
+    expect(bob.message("second, trigger lost")).to_be_visible(timeout=30_000)
+    expect(bob.bodies).to_have_text(["first, pushed", "second, trigger lost", "third, pushed"])
+    expect(bob.banner).to_be_hidden()

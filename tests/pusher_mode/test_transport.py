@@ -152,6 +152,8 @@ def test_failed_trigger_is_logged_and_the_poll_still_has_the_message(
         app.config["PUSHER_SECRET"] = "not-the-secret"
     transport.init_app(app)
     cursor = bob.poll()["cursor"]
+    # Alembic's fileConfig (tests/test_migrations.py, same session) disables existing loggers.
+    logging.getLogger("addchat.transports.pusher").disabled = False
     with caplog.at_level(logging.ERROR, logger="addchat.transports.pusher"):
         sent = alice.send(users["bob"], "still delivered")
     assert sent.status_code == 201

@@ -56,7 +56,12 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
   // ── Catch-up through the cursor ───────────────────────────────────────────────
   function schedule(ms) {
     clearTimeout(timer);
-    timer = running ? setTimeout(() => sync().catch(() => {}), ms) : null;
+    timer = running
+      ? setTimeout(() => {
+          timer = null;
+          sync().catch(() => {});
+        }, ms)
+      : null;
   }
 
   /** Poll from `confirmed` until `more` is false; one at a time, rerun if asked meanwhile. */
@@ -67,6 +72,7 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
       return syncing;
     }
     clearTimeout(timer);
+    timer = null;
     syncing = (async () => {
       try {
         do {
