@@ -39,3 +39,9 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Poll benchmark and the PostgreSQL plan of the poll (see README, Benchmarks); wrk from Debian.
+bench: setup
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.poll
+	$(BIN)/python -m bench.explain_poll

@@ -23,6 +23,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'addchat.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Green threads: psycopg 3 cooperates with gevent when imported after monkey-patching (gunicorn
+    # -k gevent); under eventlet or gunicorn --preload, set PSYCOPG_WAIT_FUNC=wait_select in the
+    # environment, or one slow query stalls the process (README, Benchmarks).
     # Largest request body accepted at all; bigger requests get a JSON 413.
     MAX_CONTENT_LENGTH = 64 * 1024
     SESSION_COOKIE_SAMESITE = "Lax"

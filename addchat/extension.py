@@ -43,6 +43,11 @@ def db_session():
     return state().db.session
 
 
+def db_engine():
+    """Return the engine AddChat reads through when it needs no ORM session (the poll)."""
+    return state().db.engine
+
+
 def json_http_error(error):
     """Answer HTTP errors on AddChat's JSON paths with JSON, others as Flask would."""
     if not request.path.startswith(JSON_PREFIXES):

@@ -17,7 +17,7 @@ took id 10 may commit after one that took 11 was read, and the poller would skip
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from addchat.models import Change, FeedSequence
 
@@ -59,13 +59,27 @@ def record(session, kind, data, user_ids):
     return append(session, take_seq(session), kind, data, user_ids)
 
 
-def changes_since(session, user_id, cursor, limit):
-    """Read one user's changes after `cursor`: the poll's single SELECT on one table."""
-    rows = session.execute(
-        select(Change.seq, Change.kind, Change.payload)
-        .where(Change.user_id.in_((user_id, EVERYONE)), Change.seq > cursor)
-        .order_by(Change.seq)
-        .limit(limit + 1)
+# The poll's statement, built once: Core columns and bound parameters, no ORM work per request.
+_changes = Change.__table__.c
+POLL_STATEMENT = (
+    select(_changes.seq, _changes.kind, _changes.payload)
+    .where(
+        _changes.user_id.in_([bindparam("user_id"), bindparam("everyone")]),
+        _changes.seq > bindparam("cursor"),
+    )
+    .order_by(_changes.seq)
+    .limit(bindparam("limit"))
+)
+
+
+def changes_since(connection, user_id, cursor, limit):
+    """Read one user's changes after `cursor`: the poll's single SELECT on one table.
+
+    Takes a Session or a Core Connection; the poll passes a Connection to skip the ORM.
+    """
+    rows = connection.execute(
+        POLL_STATEMENT,
+        {"user_id": user_id, "everyone": EVERYONE, "cursor": cursor, "limit": limit + 1},
     ).all()
     more = len(rows) > limit
     return [

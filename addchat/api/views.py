@@ -10,7 +10,7 @@ from addchat.api.auth import login_required_json, session_user_id
 from addchat.api.errors import error_response
 from addchat.api.openapi import openapi_document
 from addchat.api.parse import int_arg, int_value, json_body, socket_id_header, text_arg
-from addchat.extension import db_session
+from addchat.extension import db_engine, db_session
 from addchat.extensions import limiter
 from addchat.services import messages, settings
 from addchat.services.notify import live_notification_type, notify
@@ -113,9 +113,10 @@ def poll():
     if user_id is None:
         return error_response(401, "unauthorized", "Sign in to use the chat.")
     cursor = int_arg("cursor", 0)
-    changes, more = feed.changes_since(
-        db_session(), user_id, cursor, current_app.config["ADDCHAT_POLL_BATCH"]
-    )
+    with db_engine().connect() as connection:
+        changes, more = feed.changes_since(
+            connection, user_id, cursor, current_app.config["ADDCHAT_POLL_BATCH"]
+        )
     return jsonify(cursor=changes[-1]["seq"] if changes else cursor, changes=changes, more=more)
 
 

@@ -1,6 +1,6 @@
 """Serves the widget: /addchat/widget.js, its modules, and vendored npm builds."""
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, abort, jsonify, send_from_directory
 
 from addchat.extension import ROOT
 
@@ -29,3 +29,9 @@ def vendor(name):
     if path is None:
         abort(404)
     return send_from_directory(NODE_MODULES, path, max_age=3600)
+
+
+@bp.get("/health")
+def health():
+    """Answer a load balancer's health check; touches no database (the bench's ceiling)."""
+    return jsonify(ok=True)
