@@ -196,7 +196,7 @@ def test_public_api_opens_conversation_and_emits_events(open_page, live_server):
     live_server.api("dave").send(live_server.ids["alice"], "From the API test")
     expect(w.message("From the API test")).to_be_visible()
     page.wait_for_function(
-        "window.__events.some(e => e[0] === 'message' && e[1].body === 'From the API test')"
+        "() => window.__events.some(e => e[0] === 'message' && e[1].body === 'From the API test')"
     )
     page.evaluate("window.AddChat.close()")
     expect(w.panel).to_be_hidden()
@@ -248,3 +248,52 @@ def test_deleted_message_is_replaced_live(open_page, live_server, shot):
     expect(w.bodies.last).to_have_text("This message was deleted.")
     expect(page.locator("addchat-widget .msg.deleted")).to_have_count(1)
     expect(page.get_by_text("Oops, wrong chat")).to_have_count(0)
+
+
+def test_day_separators_times_and_new_messages_button(open_page, live_server, shot):
+    from datetime import UTC, datetime, timedelta
+
+    from addchat.extensions import db
+    from addchat.models import Message
+
+    bob = live_server.api("bob")
+    alice_id = live_server.ids["alice"]
+    now = datetime.now(UTC)
+    dated = {
+        "Three days ago": now - timedelta(days=3),
+        "Yesterday, first": now - timedelta(days=1),
+        "Yesterday, second": now - timedelta(days=1) + timedelta(minutes=1),
+    }
+    for body in dated:
+        bob.send(alice_id, body)
+    with live_server.app.app_context():
+        for body, when in dated.items():
+            db.session.query(Message).filter(Message.body == body).update({"created_at": when})
+        db.session.commit()
+    for i in range(1, 21):
+        bob.send(alice_id, f"Today {i}")
+
+    page = open_page("alice")
+    w = Widget(page)
+    w.open()
+    w.open_conversation("Bob Chen")
+    expect(w.messages).to_have_count(23)
+    weekday = (now - timedelta(days=3)).strftime("%A")
+    expect(page.locator("addchat-widget .day-label")).to_have_text([weekday, "Yesterday", "Today"])
+    expect(w.message("Today 20").locator("time")).to_have_text("now")
+    # Close messages form a group: only the last one shows its time.
+    expect(w.message("Yesterday, first").locator("time")).to_be_hidden()
+    expect(w.message("Yesterday, second").locator("time")).to_be_visible()
+
+    # Scrolled up, a new message does not yank the view: a button offers to jump.
+    w.log.evaluate("el => el.scrollTop = 0")
+    bob.send(alice_id, "Are you there?")
+    jump = page.get_by_role("button", name="New messages")
+    expect(jump).to_be_visible()
+    w.log.evaluate("el => el.scrollTop = 0")
+    shot(page, "12-days-and-jump-button")
+    expect(w.badge).to_have_text("1")  # not seen while scrolled away from it
+    jump.click()
+    expect(jump).to_be_hidden()
+    expect(w.message("Are you there?")).to_be_in_viewport()
+    expect(w.badge).to_be_hidden()

@@ -198,6 +198,7 @@ def test_phone_screen_360px_is_full_screen(open_page, live_server, shot):
     box = w.panel.bounding_box()
     assert box == {"x": 0, "y": 0, "width": 360, "height": 740}, box
     expect(w.launcher).to_be_hidden()
+    expect(w.panel).to_be_focused()  # not the search field: no on-screen keyboard over the list
     shot(page, "31-phone-contacts")
     w.open_conversation("Carol Diaz")
     w.send("Replying from a phone")
@@ -265,6 +266,11 @@ def test_reconnecting_state_and_sending_while_offline(open_page, live_server, sh
     bob.open_conversation("Alice Martin")
     expect(bob.message("Sent while offline")).to_have_count(1)
 
+    # Signed out elsewhere: the next poll answers 401 and the widget says so (and stops polling).
+    bob_page.context.clear_cookies()
+    expect(bob.banner).to_have_text("You were signed out. Reload the page to chat again.")
+    shot(bob_page, "53-signed-out")
+
 
 def test_failed_send_can_be_retried_without_duplicates(open_page, live_server, shot):
     page = open_page("alice")
@@ -328,7 +334,7 @@ def test_notifications_sound_and_their_switches(open_page, live_server, shot):
     alice = live_server.api("alice")
     alice.send(live_server.ids["bob"], "ping 1")
     expect(bob.badge).to_have_text("1")
-    bob_page.wait_for_function("window.__notes.length === 1 && window.__chimes > 0")
+    bob_page.wait_for_function("() => window.__notes.length === 1 && window.__chimes > 0")
     assert bob_page.evaluate("window.__notes") == [{"title": "Alice Martin", "body": "ping 1"}]
 
     bob.open()
@@ -368,3 +374,13 @@ def test_data_options_position_theme_locale_title(open_page, live_server, shot):
     expect(w.ticks_of("Bonjour")).to_have_attribute("aria-label", "Envoyé")
     expect(page.locator("addchat-widget .day-label")).to_have_text(re.compile("Aujourd"))
     shot(page, "70-options-left-dark-fr")
+
+
+def test_signed_out_visitors_get_no_widget(open_page, live_server):
+    page = open_page(None, path=None)
+    serve(page, live_server.url + "/public", OPTIONS_PAGE)
+    with page.expect_response("**/addchat/api/config") as config:
+        page.goto(live_server.url + "/public")
+    assert config.value.status == 401
+    expect(page.locator("addchat-widget")).to_have_count(0)
+    assert page.evaluate("() => window.AddChat.ready") is False

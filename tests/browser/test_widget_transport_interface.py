@@ -52,7 +52,7 @@ def test_push_transport_module_drives_typing_and_online_hooks(open_page, live_se
     page.goto(live_server.url + "/")
     w = Widget(page)
     expect(w.launcher).to_be_visible()
-    page.wait_for_function("window.__fakeTransport && window.__fakeTransport.started !== null")
+    page.wait_for_function("() => window.__fakeTransport && window.__fakeTransport.started !== null")
     assert page.evaluate("window.__fakeTransport.type") == "socketio"
     bob_id = live_server.ids["bob"]
 
@@ -70,10 +70,12 @@ def test_push_transport_module_drives_typing_and_online_hooks(open_page, live_se
 
     # Typing in the composer reaches transport.sendTyping; sending says "stopped".
     w.composer.press_sequentially("Hel")
-    page.wait_for_function(f"window.__fakeTransport.sent.some(([p, t]) => p === {bob_id} && t === true)")
+    page.wait_for_function(
+        f"() => window.__fakeTransport.sent.some(([p, t]) => p === {bob_id} && t === true)"
+    )
     w.composer.press_sequentially("lo")
     w.composer.press("Enter")
-    page.wait_for_function(f"JSON.stringify(window.__fakeTransport.sent.at(-1)) === '[{bob_id},false]'")
+    page.wait_for_function(f"() => JSON.stringify(window.__fakeTransport.sent.at(-1)) === '[{bob_id},false]'")
     sent = page.evaluate("window.__fakeTransport.sent")
     assert sent.count([bob_id, True]) == 1, "typing is throttled"
 

@@ -1,4 +1,8 @@
-"""A small page object for the widget (Playwright CSS locators pierce its open shadow root)."""
+"""A small page object for the widget (Playwright CSS locators pierce its open shadow root).
+
+Note for page.wait_for_function under the demo's strict CSP: pass an arrow function
+("() => …"); a bare expression is re-evaluated with eval() while polling and is blocked.
+"""
 
 from playwright.sync_api import Page, expect
 

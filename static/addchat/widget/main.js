@@ -38,6 +38,10 @@ export async function boot({ options, publicApi, listeners, queue }) {
     setTimeout(resolve, 5000);
   });
   shadow.append(link);
+  // A child of <html>, not <body>: body transforms cannot trap the fixed panel, and sites that
+  // swap <body> (Turbo, pjax) keep the widget. Attached now (still empty) so the CSS loads while
+  // the config is read.
+  document.documentElement.append(host);
 
   const api = createApi(options.apiUrl);
   let config;
@@ -48,6 +52,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
     } catch (err) {
       if (err.status === 401 || err.status === 403) {
         // Not signed in: the widget stays out of the page.
+        host.remove();
         emit("unauthorized", { status: err.status });
         return;
       }
@@ -55,9 +60,6 @@ export async function boot({ options, publicApi, listeners, queue }) {
     }
   }
   api.setCsrfToken(config.csrf_token);
-  // A child of <html>, not <body>: body transforms cannot trap the fixed panel, and sites that
-  // swap <body> (Turbo, pjax) keep the widget.
-  document.documentElement.append(host);
 
   const { t, locale } = createI18n(options.locale);
   const fmt = createTimeFormat(locale, t);
@@ -225,7 +227,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
       unlockAudio();
       chat.openConversation(userId);
       if (!store.get().isOpen) actions.open({ viaUser: true });
-      else afterRender(() => conversationView.focus());
+      else afterRender(() => focusView(store.get()));
     },
     back() {
       const peerId = store.get().peerId;
@@ -263,7 +265,9 @@ export async function boot({ options, publicApi, listeners, queue }) {
   ctx.actions = actions;
 
   function focusView(st) {
-    if (st.view === "conversation") conversationView.focus();
+    // On touch screens, focusing a text field would pop the on-screen keyboard over the list.
+    if (window.matchMedia("(pointer: coarse)").matches) shell.focusPanel();
+    else if (st.view === "conversation") conversationView.focus();
     else contactsView.focus(null);
   }
   function afterRender(fn) {

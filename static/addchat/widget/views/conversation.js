@@ -40,6 +40,7 @@ export function createConversationView(ctx) {
 
   const nodes = new Map();
   let shownPeer = null;
+  let shownName = null;
   let lastFirstKey = null;
   let lastLastKey = null;
 
@@ -215,7 +216,7 @@ export function createConversationView(ctx) {
     const conv = st.convs[peerId] || { messages: [], status: "loading", hasMore: false, olderStatus: "idle" };
     const peerChanged = peerId !== shownPeer;
     const prevConv = prev.convs ? prev.convs[peerId] : null;
-    if (!force && !peerChanged && conv === prevConv && st.isOpen === prev.isOpen) return;
+    if (!force && !peerChanged && conv === prevConv && st.isOpen === prev.isOpen && st.contacts === prev.contacts) return;
 
     const peer = chat.userInfo(peerId);
     if (peerChanged) {
@@ -223,11 +224,14 @@ export function createConversationView(ctx) {
       nodes.clear();
       messages.replaceChildren();
       lastFirstKey = lastLastKey = null;
+      setComposerError("");
+      show(jump, false);
+    }
+    if (peerChanged || peer.name !== shownName) {
+      shownName = peer.name; // the name may arrive after the view (a peer not yet in contacts)
       scroller.setAttribute("aria-label", t("messagesWith", { name: peer.name }));
       textarea.setAttribute("aria-label", t("messageTo", { name: peer.name }));
       textarea.placeholder = t("messageTo", { name: peer.name });
-      setComposerError("");
-      show(jump, false);
     }
 
     const wasAtBottom = peerChanged || atBottom();

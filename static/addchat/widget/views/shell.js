@@ -55,7 +55,7 @@ export function createShell(ctx, { contactsView, conversationView }) {
 
   const panel = h(
     "section",
-    { class: "panel", id: "addchat-panel", role: "dialog", "aria-labelledby": "addchat-title", hidden: true },
+    { class: "panel", id: "addchat-panel", role: "dialog", "aria-labelledby": "addchat-title", tabindex: "-1", hidden: true },
     header,
     banner,
     settings,
@@ -149,5 +149,13 @@ export function createShell(ctx, { contactsView, conversationView }) {
     root.dataset.view = st.view;
   }
 
-  return { root, launcher, panel, announce, render, focusLauncher: () => launcher.focus() };
+  return {
+    root,
+    launcher,
+    panel,
+    announce,
+    render,
+    focusLauncher: () => launcher.focus(),
+    focusPanel: () => panel.focus({ preventScroll: true }),
+  };
 }
