@@ -224,18 +224,25 @@ class ChatSocket:
 
     def _catch_up(self):
         """Fetch what was missed after the confirmed cursor, then release buffered pushes."""
-        while True:
-            page = self.http.get("poll", cursor=self.cursor)
+        caught_up = False
+        try:
+            while True:
+                page = self.http.get("poll", cursor=self.cursor)
+                with self.cond:
+                    self._apply(page["changes"])
+                    self.cursor = max(self.cursor, page["cursor"])
+                if not page["more"]:
+                    caught_up = True
+                    break
+        except (requests.RequestException, AssertionError):
+            pass  # the server went away mid-catch-up: the next connect catches up again
+        finally:
             with self.cond:
-                self._apply(page["changes"])
-                self.cursor = max(self.cursor, page["cursor"])
-            if not page["more"]:
-                break
-        with self.cond:
-            self._apply(self.buffer)
-            self.buffer = None
-            self.connects += 1
-            self.cond.notify_all()
+                self._apply(self.buffer or [])
+                self.buffer = None
+                if caught_up:
+                    self.connects += 1
+                self.cond.notify_all()
 
     def _on_change(self, change):
         with self.cond:
