@@ -156,3 +156,61 @@ def test_server_rejects_forged_and_borrowed_signatures(app, users, api, pusher_s
     assert forged["event"] == FAILED
     assert borrowed["event"] == FAILED
     assert rightful["event"] == SUCCEEDED
+
+
+def test_batch_signs_each_channel_and_refuses_others_one_by_one(app, users, api, pusher_server):
+    alice = api("alice")
+    allowed = [
+        user_channel(users["alice"]),
+        chat_channel(users["alice"], users["bob"]),
+        chat_channel(users["alice"], users["carol"]),
+    ]
+    refused = {
+        user_channel(users["bob"]): 403,
+        chat_channel(users["bob"], users["carol"]): 403,
+        "presence-addchat.chat.x": 400,
+    }
+
+    async def scenario():
+        async with aiohttp.ClientSession() as http:
+            ws = await connect(http, pusher_server.port, key=PUSHER_APP.key)
+            response = alice.post(
+                "/addchat/pusher/auth/batch",
+                json={"socket_id": ws.socket_id, "channel_names": allowed + list(refused)},
+            )
+            assert response.status_code == 200, response.get_json()
+            answers = response.get_json()["channels"]
+            verdicts = {}
+            for channel in allowed:
+                answer = {k: v for k, v in answers[channel].items() if k != "status"}
+                verdicts[channel] = (await subscribe(ws, channel, answer))["event"]
+            await ws.close()
+            return answers, verdicts
+
+    answers, verdicts = run(scenario())
+    assert verdicts == dict.fromkeys(allowed, SUCCEEDED)
+    assert {channel: answers[channel]["status"] for channel in refused} == refused
+    assert answers[user_channel(users["bob"])]["error"]["code"] == "channel_forbidden"
+    assert "auth" not in answers[user_channel(users["bob"])]
+
+
+def test_batch_refuses_anonymous_and_malformed_requests(app, users, api):
+    anonymous = api()
+    response = anonymous.post(
+        "/addchat/pusher/auth/batch", json={"socket_id": SOCKET, "channel_names": ["x"]}
+    )
+    assert response.status_code == 401
+    alice = api("alice")
+    own = user_channel(users["alice"])
+    for body in (
+        {"socket_id": "1.2.3", "channel_names": [own]},
+        {"socket_id": SOCKET, "channel_names": []},
+        {"socket_id": SOCKET, "channel_names": own},
+        {"socket_id": SOCKET, "channel_names": [own] * 102},
+        ["not", "an", "object"],
+    ):
+        assert alice.post("/addchat/pusher/auth/batch", json=body).status_code == 400, body
+    no_token = alice.client.post(
+        "/addchat/pusher/auth/batch", json={"socket_id": SOCKET, "channel_names": [own]}
+    )
+    assert no_token.get_json()["error"]["code"] == "csrf_failed"
