@@ -130,6 +130,7 @@ class PusherTransport(Transport):
             "ws_port": port,
             "force_tls": bool(cfg.get("PUSHER_SSL", True)),
             "auth_endpoint": url_for("addchat_pusher.auth"),
+            "auth_batch_endpoint": url_for("addchat_pusher.auth_batch"),
             "user_channel": user_channel(user.id),
             "everyone_channel": EVERYONE_CHANNEL,
             "chat_channel_prefix": f"presence-{NAMESPACE}.chat.",

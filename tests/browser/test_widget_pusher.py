@@ -80,6 +80,8 @@ def pusher_sockets(page, port):
 def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, live_server, shot):
     alice_page = open_page("alice", path=None)
     alice_sockets = pusher_sockets(alice_page, live_server.pusher_port)
+    auth_calls = []
+    alice_page.on("request", lambda r: "/addchat/pusher/auth" in r.url and auth_calls.append(r.url))
     alice_page.goto(live_server.url + "/")
     alice = Widget(alice_page)
     expect(alice.launcher).to_be_visible()
@@ -112,6 +114,9 @@ def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, li
     expect(alice.ticks_of("Hi Bob, pushed to you")).to_have_attribute("aria-label", "Seen")
     shot(bob_page, "pusher-02-conversation")
     assert alice_sockets, "the widget never opened a WebSocket to the Pusher-protocol server"
+    # Her feed channel and a presence channel per contact were authorised in batches, not one by one.
+    assert auth_calls and all(url.endswith("/addchat/pusher/auth/batch") for url in auth_calls), auth_calls
+    assert len(auth_calls) <= 3, auth_calls
 
     # Over Pusher's 10 KB event limit: a reference is pushed and the widget fetches the message.
     big = "\N{EURO SIGN}" * 4000 + " the end"  # 4,008 characters, over 12,000 bytes

@@ -5,7 +5,8 @@
 //   private-addchat.user.{me}            my feed changes ("change" events)
 //   private-addchat.all                  changes for everyone (e.g. a notification_type switch)
 //   presence-addchat.chat.{low}.{high}   one per contact: online dot + "client-typing" events
-// Every channel is authorised by POST /addchat/pusher/auth (session cookie + X-CSRFToken).
+// Channels are authorised in batches by POST /addchat/pusher/auth/batch (session cookie +
+// X-CSRFToken through the api client); /addchat/pusher/auth is the one-channel form fallback.
 //
 // The feed stays the truth. After every (re)connect, once my feed channel is subscribed, the
 // transport polls from `confirmed` (the last cursor a poll returned) before going "online".
@@ -219,6 +220,50 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
     }
   }
 
+  // ── Channel authorisation, batched ────────────────────────────────────────────
+  /**
+   * pusher-js asks for one channel at a time; the asks of one moment (the feed and a presence
+   * channel per contact, at every (re)connect) go out as one POST to the batch endpoint.
+   */
+  function batchAuthorizer() {
+    let queue = [];
+    let flushTimer = null;
+    async function send(socketId, items) {
+      try {
+        const res = await api.post(t.auth_batch_endpoint, { socket_id: socketId, channel_names: items.map((i) => i.channelName) });
+        for (const { channelName, callback } of items) {
+          const answer = (res.channels || {})[channelName];
+          if (answer && answer.status === 200) {
+            const { status, ...auth } = answer;
+            callback(null, auth);
+          } else {
+            const error = new Error((answer && answer.error && answer.error.code) || "not_authorised");
+            error.status = answer ? answer.status : 0;
+            callback(error, null);
+          }
+        }
+      } catch (err) {
+        if (err && err.status === 401) signedOut(err);
+        for (const { callback } of items) callback(err, null);
+      }
+    }
+    function flush() {
+      flushTimer = null;
+      const bySocket = new Map();
+      for (const item of queue.splice(0)) {
+        if (!bySocket.has(item.socketId)) bySocket.set(item.socketId, []);
+        bySocket.get(item.socketId).push(item);
+      }
+      for (const [socketId, items] of bySocket) {
+        for (let i = 0; i < items.length; i += 100) send(socketId, items.slice(i, i + 100));
+      }
+    }
+    return ({ socketId, channelName }, callback) => {
+      queue.push({ socketId, channelName, callback });
+      if (!flushTimer) flushTimer = setTimeout(flush, 20);
+    };
+  }
+
   // ── Connection ───────────────────────────────────────────────────────────────
   function onState({ current }) {
     if (!running) return;
@@ -272,11 +317,14 @@ export function createTransport({ config, api, getCursor, onChange, onStatus, on
         cluster: t.cluster,
         forceTLS: Boolean(t.force_tls),
         disableStats: true, // stats go to stats.pusher.com through a script tag: not under our CSP
-        channelAuthorization: {
-          endpoint: t.auth_endpoint,
-          transport: "ajax",
-          headersProvider: () => ({ "X-CSRFToken": config.csrf_token || "" }),
-        },
+        channelAuthorization: t.auth_batch_endpoint
+          ? { customHandler: batchAuthorizer() }
+          : {
+              // The standard form post (one channel per request), with the session's CSRF token.
+              endpoint: t.auth_endpoint,
+              transport: "ajax",
+              headersProvider: () => ({ "X-CSRFToken": config.csrf_token || "" }),
+            },
       };
       if (t.ws_host) {
         // A self-hosted Pusher-protocol server: WebSocket only, on its own host and port.
