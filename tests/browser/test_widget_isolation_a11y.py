@@ -248,6 +248,7 @@ def test_reconnecting_state_and_sending_while_offline(open_page, live_server, sh
     alice_page.route("**/addchat/api/poll*", lambda route: route.fulfill(status=503, body="{}"))
     expect(alice.banner).to_be_visible()
     expect(alice.banner).to_have_text("Reconnecting…")
+    assert not alice_page.evaluate(CONTRAST_JS)["failures"]
     shot(alice_page, "50-reconnecting")
     alice_page.unroute("**/addchat/api/poll*")
     alice_page.evaluate("window.dispatchEvent(new Event('focus'))")  # focus resumes at once
@@ -269,6 +270,7 @@ def test_reconnecting_state_and_sending_while_offline(open_page, live_server, sh
     # Signed out elsewhere: the next poll answers 401 and the widget says so (and stops polling).
     bob_page.context.clear_cookies()
     expect(bob.banner).to_have_text("You were signed out. Reload the page to chat again.")
+    expect(bob.composer).to_be_disabled()
     shot(bob_page, "53-signed-out")
 
 
@@ -293,6 +295,7 @@ def test_failed_send_can_be_retried_without_duplicates(open_page, live_server, s
     failed = w.message("Will fail first")
     expect(failed.locator(".fail")).to_be_visible()
     expect(failed.locator(".ticks")).to_have_attribute("aria-label", "Not sent.")
+    assert not page.evaluate(CONTRAST_JS)["failures"]
     shot(page, "52-send-failed")
     page.unroute("**/addchat/api/conversations/*/messages")
     failed.get_by_role("button", name="Retry").click()
@@ -327,6 +330,7 @@ def test_notifications_sound_and_their_switches(open_page, live_server, shot):
     notes = bob_page.get_by_role("switch", name="Desktop notifications")
     expect(sound).to_be_checked()
     expect(notes).to_be_checked()
+    assert not bob_page.evaluate(CONTRAST_JS)["failures"]
     shot(bob_page, "60-settings")
     bob_page.keyboard.press("Escape")
     expect(bob.panel).to_be_hidden()
@@ -373,6 +377,7 @@ def test_data_options_position_theme_locale_title(open_page, live_server, shot):
     w.send("Bonjour")
     expect(w.ticks_of("Bonjour")).to_have_attribute("aria-label", "Envoyé")
     expect(page.locator("addchat-widget .day-label")).to_have_text(re.compile("Aujourd"))
+    assert not page.evaluate(CONTRAST_JS)["failures"]
     shot(page, "70-options-left-dark-fr")
 
 

@@ -216,6 +216,9 @@ export function createConversationView(ctx) {
     const conv = st.convs[peerId] || { messages: [], status: "loading", hasMore: false, olderStatus: "idle" };
     const peerChanged = peerId !== shownPeer;
     const prevConv = prev.convs ? prev.convs[peerId] : null;
+    const signedOut = Boolean(st.connectionDetail && st.connectionDetail.reason === "unauthorized");
+    textarea.disabled = signedOut;
+    sendBtn.disabled = signedOut;
     if (!force && !peerChanged && conv === prevConv && st.isOpen === prev.isOpen && st.contacts === prev.contacts) return;
 
     const peer = chat.userInfo(peerId);
