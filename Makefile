@@ -45,3 +45,4 @@ bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.poll
 	$(BIN)/python -m bench.explain_poll
+	$(BIN)/python -m bench.push

@@ -11,6 +11,8 @@ import os
 
 MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
 if MODE == "eventlet":
+    # psycopg 3's C wait would block eventlet's hub on every PostgreSQL query (README, Benchmarks).
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     import eventlet
 
     eventlet.monkey_patch()

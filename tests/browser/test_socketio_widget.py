@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.widget_po import Widget
-from tests.realtime.servers import ChatDatabase, Http, ServerProcess
+from tests.realtime.servers import ChatDatabase, ChatSocket, Http, ServerProcess
 
 MODES = ["eventlet", "gevent"]
 
@@ -123,3 +123,41 @@ def test_reconnecting_banner_follows_the_connection_and_nothing_is_lost(person, 
     alice.send(site.ids["bob"], "after the cut")
     expect(bob.message("after the cut")).to_have_count(1)
     expect(bob.bodies).to_have_text(["before the cut", "while away 1", "while away 2", "after the cut"])
+
+
+@pytest.fixture
+def polling_server(site, tmp_path):
+    """A real server whose widgets start in internal (polling) mode."""
+    process = ServerProcess(site.url, "eventlet", tmp_path, kind="internal").start()
+    yield process
+    process.stop()
+
+
+def test_admin_switch_moves_an_open_widget_onto_sockets(browser, site, polling_server, page_errors):
+    context = browser.new_context(locale="en-US", timezone_id="UTC")
+    try:
+        cookie, _ = site.credentials("bob")
+        context.add_cookies([{"name": "session", "value": cookie, "url": polling_server.url}])
+        page = context.new_page()
+        page_errors.watch(page)
+        page.goto(polling_server.url + "/")
+        bob = Widget(page)
+        bob.open()
+        bob.open_conversation("Alice")
+
+        alice = ChatSocket(polling_server.url, *site.credentials("alice")).connect()
+        assert alice.call("presence:watch", {"ids": [site.ids["bob"]]})["online"] == []
+        response = alice.http.session.post(
+            polling_server.url + "/addchat/api/settings", json={"notification_type": "socketio"}, timeout=10
+        )
+        assert response.status_code == 200, response.text
+        # Bob's open widget learns of the switch through its poll and connects a socket by itself.
+        alice.wait_event("presence", user_id=site.ids["bob"], online=True)
+        alice.call("typing", {"to": site.ids["bob"], "typing": True})
+        expect(subtitle(bob)).to_have_text("Alice is typing…")
+        alice.http.send(site.ids["bob"], "now pushed")
+        expect(bob.message("now pushed")).to_have_count(1)
+        alice.close()
+    finally:
+        context.close()
+    assert not page_errors.unexpected(), page_errors.unexpected()

@@ -83,7 +83,9 @@ class ChatDatabase:
 class ServerProcess:
     """`python serve.py` in a subprocess: the production entry point, in one async mode."""
 
-    def __init__(self, database_url, mode, log_dir, queue=None, channel="addchat-test", port=None):
+    def __init__(
+        self, database_url, mode, log_dir, queue=None, channel="addchat-test", port=None, kind="socketio"
+    ):
         self.mode = mode
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -94,7 +96,8 @@ class ServerProcess:
             "SOCKETIO_ASYNC_MODE": mode,
             "DATABASE_URL": database_url,
             "SECRET_KEY": SECRET,
-            "ADDCHAT_NOTIFICATION_TYPE": "socketio",
+            "ADDCHAT_NOTIFICATION_TYPE": kind,
+            "ADDCHAT_POLL_INTERVAL_MS": "500",
             "ADDCHAT_SEND_RATE_LIMIT": "100000/minute",
             "ADDCHAT_POLL_RATE_LIMIT": "100000/minute",
             "SOCKETIO_CHANNEL": channel,

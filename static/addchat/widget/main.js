@@ -197,10 +197,6 @@ export async function boot({ options, publicApi, listeners, queue }) {
 
   // ── Actions used by the views and the public API ─────────────────────────────
   const actions = {
-    /** Tell the transport whether I am typing to this peer (push transports relay it). */
-    typing(peerId, isTyping) {
-      if (transport && transport.sendTyping) transport.sendTyping(peerId, isTyping);
-    },
     open({ viaUser = false } = {}) {
       if (store.get().isOpen) return;
       store.set({ isOpen: true });

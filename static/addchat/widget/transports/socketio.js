@@ -8,15 +8,12 @@
 //    "settle" poll after pushes (and a slow safety poll) confirms and fills any gap;
 //  - the "reconnecting" banner follows the real socket: disconnect -> "reconnecting",
 //    connected and caught up -> "online", refused as signed out -> "offline".
-// Typing: "start" is sent at most every TYPING_REPEAT_MS while the composer changes, "stop"
-// on send, blur or idle; a peer's "is typing" clears itself after TYPING_SHOWN_MS of silence.
+// Typing: the widget throttles sendTyping (see ./index.js) and expires a peer's "is typing";
+// here a peer's indicator also clears when their message arrives or the socket drops.
 // Presence: the contacts (and anyone who writes) are watched; online dots follow live.
 
 import { backoffDelay, catchUp } from "./index.js";
 
-const TYPING_REPEAT_MS = 2500;
-const TYPING_IDLE_MS = 4000;
-const TYPING_SHOWN_MS = 6000;
 const SETTLE_MS = 1500;
 const SAFETY_POLL_MS = 60000;
 const WATCH_MAX = 200;
@@ -44,8 +41,7 @@ export function createTransport({
   let retryTimer = null;
   let failures = 0;
   const watched = new Set();
-  const typingIn = new Map(); // peer id -> timer clearing their "is typing"
-  const typingOut = new Map(); // peer id -> {lastSent, timer}
+  const typingIn = new Set(); // peers shown as typing
 
   function deliver(changes, cursor) {
     onChange(changes, cursor);
@@ -138,28 +134,15 @@ export function createTransport({
 
   function showTyping(userId, isTyping) {
     const shown = typingIn.has(userId);
-    clearTimeout(typingIn.get(userId));
-    typingIn.delete(userId);
-    if (isTyping) typingIn.set(userId, setTimeout(() => showTyping(userId, false), TYPING_SHOWN_MS));
+    if (isTyping) typingIn.add(userId);
+    else typingIn.delete(userId);
     if (isTyping || shown) onTyping({ userId, isTyping });
   }
 
+  /** Tell the peer (only them: the server relays to their room) whether I am typing. */
   function sendTyping(peerId, isTyping) {
     if (peerId == null || !socket || !socket.connected) return;
-    const state = typingOut.get(peerId) || { lastSent: 0, timer: null };
-    clearTimeout(state.timer);
-    if (isTyping) {
-      const now = Date.now();
-      if (now - state.lastSent >= TYPING_REPEAT_MS) {
-        socket.emit("typing", { to: peerId, typing: true });
-        state.lastSent = now;
-      }
-      state.timer = setTimeout(() => sendTyping(peerId, false), TYPING_IDLE_MS);
-      typingOut.set(peerId, state);
-    } else if (state.lastSent) {
-      socket.emit("typing", { to: peerId, typing: false });
-      typingOut.delete(peerId);
-    }
+    socket.emit("typing", { to: peerId, typing: Boolean(isTyping) });
   }
 
   async function start(cursor) {
@@ -218,8 +201,6 @@ export function createTransport({
     clearTimeout(settleTimer);
     clearTimeout(retryTimer);
     clearInterval(safetyTimer);
-    for (const state of typingOut.values()) clearTimeout(state.timer);
-    typingOut.clear();
     for (const id of [...typingIn.keys()]) showTyping(id, false);
     if (controller) controller.abort();
     if (socket) {
