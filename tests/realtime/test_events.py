@@ -51,3 +51,20 @@ def test_presence_follows_the_last_open_connection(server, tab, chat_db):
     dave_2.close()
     carol.wait_event("presence", user_id=ids["dave"], online=False)
     assert carol.call("presence:watch", {"ids": [ids["dave"]]})["online"] == []
+
+
+def test_switching_away_from_socketio_is_pushed_to_every_socket(server, tab, chat_db):
+    alice, bob = tab("alice", server), tab("bob", server)
+    settings = server.url + "/addchat/api/settings"
+    try:
+        response = alice.http.session.post(settings, json={"notification_type": "internal"}, timeout=10)
+        assert response.status_code == 200, response.text
+        for sock in (alice, bob):
+            sock.wait(
+                lambda s=sock: any(
+                    c["type"] == "config" and c["data"]["notification_type"] == "internal" for c in s.changes
+                ),
+                "config change",
+            )
+    finally:
+        alice.http.session.post(settings, json={"notification_type": "socketio"}, timeout=10)
