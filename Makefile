@@ -26,8 +26,11 @@ db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask addchat seed-demo
 
-# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: eventlet by default, or gevent).
+# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: eventlet by default, or gevent), and beside it
+# the built-in Pusher-protocol server, so an admin can switch to pusher mode with one click; both
+# stop together (Ctrl-C).
 run: db
+	@$(BIN)/flask addchat pusher-server & pusher=$$!; trap 'kill $$pusher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python serve.py --host 127.0.0.1 --port 5000
 
 test: setup browser

@@ -11,6 +11,10 @@ def _env_int(name, default):
     return int(os.environ.get(name, default))
 
 
+# Set only when the site uses Pusher Channels itself (see the Pusher settings below).
+_PUSHER_CLUSTER = os.environ.get("PUSHER_CLUSTER")
+
+
 class Config:
     """Settings shared by every environment; each can be overridden from the environment."""
 
@@ -64,14 +68,21 @@ class Config:
     ADDCHAT_TYPING_THROTTLE_MS = _env_int("ADDCHAT_TYPING_THROTTLE_MS", 1000)
     ADDCHAT_TYPING_TIMEOUT_MS = _env_int("ADDCHAT_TYPING_TIMEOUT_MS", 6000)
 
-    # Pusher transport: four settings point it at Pusher itself or at any Pusher-protocol server.
+    # Pusher transport. Without PUSHER_CLUSTER it triggers into the built-in Pusher-protocol server
+    # (`flask addchat pusher-server`, started by `make run`) on 127.0.0.1:6001; setting the four
+    # credentials PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET and PUSHER_CLUSTER points it at Pusher.
     PUSHER_APP_ID = os.environ.get("PUSHER_APP_ID", "100001")
     PUSHER_KEY = os.environ.get("PUSHER_KEY", "addchat-key")
     PUSHER_SECRET = os.environ.get("PUSHER_SECRET", "addchat-secret")
-    PUSHER_CLUSTER = os.environ.get("PUSHER_CLUSTER", "mt1")
-    PUSHER_HOST = os.environ.get("PUSHER_HOST", "127.0.0.1")
-    PUSHER_PORT = _env_int("PUSHER_PORT", 6001)
-    PUSHER_SSL = os.environ.get("PUSHER_SSL", "false").lower() == "true"
+    PUSHER_CLUSTER = _PUSHER_CLUSTER or "mt1"
+    PUSHER_HOST = os.environ.get("PUSHER_HOST", "" if _PUSHER_CLUSTER else "127.0.0.1") or None
+    PUSHER_PORT = _env_int("PUSHER_PORT", 0 if _PUSHER_CLUSTER else 6001) or None
+    PUSHER_SSL = os.environ.get("PUSHER_SSL", "true" if _PUSHER_CLUSTER else "false").lower() == "true"
+    # Where browsers reach the Pusher-protocol server when not at PUSHER_HOST:PUSHER_PORT (a proxy).
+    PUSHER_WS_HOST = os.environ.get("PUSHER_WS_HOST") or None
+    PUSHER_WS_PORT = _env_int("PUSHER_WS_PORT", 0) or None
+    # Seconds a trigger may take before it is logged as failed (widgets then catch up by polling).
+    PUSHER_TIMEOUT = _env_int("PUSHER_TIMEOUT", 5)
     # The built-in Pusher-protocol server (`flask addchat pusher-server`); Redis shares it across instances.
     PUSHER_SERVER_HOST = os.environ.get("PUSHER_SERVER_HOST", "127.0.0.1")
     PUSHER_SERVER_PORT = _env_int("PUSHER_SERVER_PORT", 6001)

@@ -76,7 +76,7 @@ class AddChat:
 
     def init_app(self, app, user_model=None, db=None, can_chat=None, admin_check=None):
         """Bind AddChat to the app: state, extensions, blueprints, socket handlers, CLI."""
-        from addchat import admin, api, cli, realtime, widget
+        from addchat import admin, api, cli, pusher, realtime, widget
 
         _default_settings(app)
         options = {**self.options}
@@ -100,5 +100,6 @@ class AddChat:
         app.register_blueprint(api.bp, url_prefix="/addchat/api")
         app.register_blueprint(widget.bp, url_prefix="/addchat")
         app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
+        app.register_blueprint(pusher.bp, url_prefix="/addchat/pusher")
         app.register_error_handler(HTTPException, json_http_error)
         app.cli.add_command(cli.addchat_cli)

@@ -1,6 +1,6 @@
 """Benchmark the socketio mode against a reference Node.js socket.io server, same machine, same run.
 
-    .venv/bin/python bench/push.py [--levels 1000,5000] [--servers eventlet,gevent,node]
+    .venv/bin/python bench/push.py [--levels 1000,5000] [--servers eventlet,gevent,node,pusher]
 
 For each server: N idle clients connect over WebSocket (socket.io-client in one Node process,
 the same client for every server), then we measure
@@ -11,6 +11,8 @@ AddChat does real work per message (session, CSRF, SQLite commit of the message 
 changes, then the emit); the reference only emits. Figures are printed beside the Node ones as
 ratios (ours / node: latency and memory lower is better, throughput higher is better).
 Each server runs in its own process, started and stopped here; the run is bounded by --seconds.
+`pusher` is AddChat in pusher mode with the built-in Pusher-protocol server and pusher-js clients
+(bench/push_pusher.py); its memory is the Pusher server's, where the connections live.
 """
 
 import argparse
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from addchat import create_app  # noqa: E402
 from addchat.extensions import db  # noqa: E402
 from addchat.models import ChatBase, User  # noqa: E402
+from bench import push_pusher  # noqa: E402  (the pusher workload)
 
 SECRET = "bench-secret"
 
@@ -101,7 +104,10 @@ def throwaway_database(base_url):
 
 def start_server(kind, port, database_url, log):
     """Start one server process: ours under an async mode, or the Node reference."""
-    if kind == "node":
+    if kind == "pusher":
+        process = push_pusher.PusherStack(port, database_url, SECRET, log)
+        cmd = None
+    elif kind == "node":
         cmd = ["node", str(ROOT / "bench" / "reference_server.mjs"), str(port)]
         env = dict(os.environ)
     else:
@@ -116,7 +122,8 @@ def start_server(kind, port, database_url, log):
             "ADDCHAT_POLL_RATE_LIMIT": "1000000/minute",
         }
         env.pop("SOCKETIO_MESSAGE_QUEUE", None)
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    if cmd is not None:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -140,7 +147,8 @@ def run_server(kind, args, users, database_url, workdir):
     try:
         base_rss = rss_kib(process.pid)
         plan = {
-            "kind": "reference" if kind == "node" else "addchat",
+            "kind": {"node": "reference", "pusher": "pusher"}.get(kind, "addchat"),
+            **getattr(process, "plan_extra", {}),
             "url": url,
             "levels": args.levels,
             "users": users,
@@ -260,6 +268,8 @@ def main():
             database_url = f"sqlite:///{workdir / 'bench.db'}"
         try:
             users = make_users(database_url, max(args.levels), args.senders)
+            if "pusher" in servers:
+                push_pusher.sign_in_everyone(database_url, SECRET, users)
             backend = database_url.split(":", 1)[0]
             print(
                 f"{len(users)} users on {backend}; {os.cpu_count()} cores; servers: {', '.join(servers)}",

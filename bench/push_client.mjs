@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { request, Agent } from "node:http";
 import { io } from "socket.io-client";
+import Pusher from "pusher-js";
 
 const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
@@ -28,7 +29,36 @@ function onChange(change, userId) {
   entry.resolve(now() - entry.t0);
 }
 
+// Pusher mode: pusher-js on the built-in Pusher server, authorised by AddChat's endpoint.
+function connectPusher(user) {
+  const p = plan.pusher;
+  const authorize = ({ socketId, channelName }, callback) => {
+    const headers = { Cookie: `session=${user.cookie}`, "X-CSRFToken": user.token, "content-type": "application/x-www-form-urlencoded" };
+    const form = new URLSearchParams({ socket_id: socketId, channel_name: channelName }).toString();
+    post(`${plan.url}/addchat/pusher/auth`, headers, form).then(
+      (res) => (res.status === 200 ? callback(null, JSON.parse(res.text)) : callback(new Error(`auth ${res.status}`), null)),
+      (err) => callback(err, null),
+    );
+  };
+  return new Promise((resolve, reject) => {
+    const client = new Pusher(p.key, {
+      cluster: "mt1",
+      wsHost: p.host,
+      wsPort: p.port,
+      forceTLS: false,
+      enabledTransports: ["ws"],
+      disableStats: true,
+      channelAuthorization: { customHandler: authorize },
+    });
+    const channel = client.subscribe(`private-addchat.user.${user.id}`);
+    channel.bind("change", (change) => onChange(change, user.id));
+    channel.bind("pusher:subscription_succeeded", () => resolve(client));
+    channel.bind("pusher:subscription_error", (error) => reject(new Error(JSON.stringify(error))));
+  });
+}
+
 function connectOne(user) {
+  if (plan.kind === "pusher") return connectPusher(user);
   return new Promise((resolve, reject) => {
     const options = { forceNew: true, reconnection: false, transports: ["websocket"], timeout: 60000 };
     if (plan.kind === "addchat") options.extraHeaders = { Cookie: `session=${user.cookie}` };
@@ -69,9 +99,9 @@ const postTimes = [];
 async function send(sender, recipient) {
   const body = `b${plan.kind}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const arrived = new Promise((resolve) => pending.set(body, { t0: now(), to: recipient.id, resolve }));
-  const url = plan.kind === "addchat" ? `${plan.url}/addchat/api/conversations/${recipient.id}/messages` : `${plan.url}/send/${recipient.id}`;
+  const url = plan.kind !== "reference" ? `${plan.url}/addchat/api/conversations/${recipient.id}/messages` : `${plan.url}/send/${recipient.id}`;
   const headers = { "content-type": "application/json" };
-  if (plan.kind === "addchat") Object.assign(headers, { Cookie: `session=${sender.cookie}`, "X-CSRFToken": sender.token });
+  if (plan.kind !== "reference") Object.assign(headers, { Cookie: `session=${sender.cookie}`, "X-CSRFToken": sender.token });
   const t0 = now();
   const res = await post(url, headers, JSON.stringify({ body }));
   postTimes.push(now() - t0);

@@ -1,8 +1,18 @@
 """Parsing of query strings and JSON bodies into checked values."""
 
+import re
+
 from flask import request
 
 from addchat.services.errors import InvalidInput
+
+SOCKET_ID_RE = re.compile(r"\A\d{1,20}\.\d{1,20}\Z")
+
+
+def socket_id_header():
+    """Read the widget's pusher socket_id from X-Socket-Id; anything malformed counts as none."""
+    value = request.headers.get("X-Socket-Id", "")
+    return value if SOCKET_ID_RE.match(value) else None
 
 
 def json_body():

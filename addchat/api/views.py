@@ -9,7 +9,7 @@ from addchat.api import bp
 from addchat.api.auth import login_required_json, session_user_id
 from addchat.api.errors import error_response
 from addchat.api.openapi import openapi_document
-from addchat.api.parse import int_arg, int_value, json_body, text_arg
+from addchat.api.parse import int_arg, int_value, json_body, socket_id_header, text_arg
 from addchat.extension import db_engine, db_session
 from addchat.extensions import limiter
 from addchat.services import messages, settings
@@ -82,6 +82,7 @@ def send(user_id):
         data.get("body"),
         client_id=data.get("client_id"),
         max_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
+        origin=socket_id_header(),
     )
     return jsonify(messages.message_json(message)), 201 if created else 200
 
@@ -91,7 +92,9 @@ def send(user_id):
 def seen(user_id):
     """Mark messages from a user as seen up to an id."""
     up_to_id = int_value(json_body().get("up_to_id"), "up_to_id", minimum=1)
-    updated, seen_at = messages.mark_seen(db_session(), current_user, user_id, up_to_id)
+    updated, seen_at = messages.mark_seen(
+        db_session(), current_user, user_id, up_to_id, origin=socket_id_header()
+    )
     return jsonify(updated=updated, seen_at=seen_at)
 
 
@@ -99,7 +102,7 @@ def seen(user_id):
 @login_required_json
 def delete(message_id):
     """Soft-delete one of the user's own messages."""
-    return jsonify(messages.delete_message(db_session(), current_user, message_id))
+    return jsonify(messages.delete_message(db_session(), current_user, message_id, origin=socket_id_header()))
 
 
 @bp.get("/poll")

@@ -66,7 +66,7 @@ def _replay(existing, recipient_id, body):
     return existing, False
 
 
-def post_message(session, sender, recipient_id, body, client_id=None, max_length=5000):
+def post_message(session, sender, recipient_id, body, client_id=None, max_length=5000, origin=None):
     """Store a message and its feed changes; return (message, created)."""
     body = clean_body(body, max_length)
     client_id = clean_client_id(client_id)
@@ -86,7 +86,7 @@ def post_message(session, sender, recipient_id, body, client_id=None, max_length
         return _replay(_find_by_client_id(session, sender.id, client_id), recipient_id, body)
     changes = feed.append(session, seq, "message", message_json(message), [recipient_id, sender.id])
     session.commit()
-    notify(session, changes)
+    notify(session, changes, origin=origin)
     return message, True
 
 
@@ -108,7 +108,7 @@ def history(session, user, peer_id, before=None, limit=30):
     return [message_json(m) for m in reversed(rows[:limit])], len(rows) > limit
 
 
-def mark_seen(session, reader, sender_id, up_to_id):
+def mark_seen(session, reader, sender_id, up_to_id, origin=None):
     """Mark the sender's messages to the reader up to an id as seen; return (count, seen_at)."""
     get_peer(session, reader, sender_id)
     target = session.get(Message, up_to_id)
@@ -133,11 +133,11 @@ def mark_seen(session, reader, sender_id, up_to_id):
     data = {"reader_id": reader.id, "sender_id": sender_id, "up_to_id": up_to_id, "seen_at": iso(seen_at)}
     changes = feed.append(session, seq, "seen", data, [sender_id, reader.id])
     session.commit()
-    notify(session, changes)
+    notify(session, changes, origin=origin)
     return updated, iso(seen_at)
 
 
-def delete_message(session, user, message_id):
+def delete_message(session, user, message_id, origin=None):
     """Soft-delete one of the user's own messages; both sides learn it through the feed."""
     message = session.get(Message, message_id)
     if message is None or user.id not in (message.sender_id, message.recipient_id):
@@ -151,7 +151,7 @@ def delete_message(session, user, message_id):
     data = {"id": message.id, "from_id": message.sender_id, "to_id": message.recipient_id}
     changes = feed.append(session, seq, "message_deleted", data, [message.recipient_id, user.id])
     session.commit()
-    notify(session, changes)
+    notify(session, changes, origin=origin)
     return message_json(message)
 
 

@@ -15,14 +15,18 @@ def live_notification_type(session):
     return notification_type(session, current_app.config["ADDCHAT_DEFAULT_NOTIFICATION_TYPE"])
 
 
-def notify(session, changes, via=None):
-    """Publish committed changes through the given transports (default: the live one)."""
+def notify(session, changes, via=None, origin=None):
+    """Publish committed changes through the given transports (default: the live one).
+
+    `origin` names the connection that caused them (pusher's socket_id), so a transport
+    can spare that tab its own echo; the request's other tabs still receive them.
+    """
     if not changes:
         return
     names = via or (live_notification_type(session),)
     for name in dict.fromkeys(names):
         try:
-            transport_for(name).publish(changes)
+            transport_for(name).publish(changes, origin=origin)
         except Exception:
             # The change is committed in the feed: clients catch up through their cursor.
             log.exception("Publishing %d change(s) through %s failed", len(changes), name)

@@ -9,8 +9,12 @@ class Transport:
     def init_app(self, app):
         """Bind to the app at start-up (connections, clients)."""
 
-    def publish(self, changes):
-        """Deliver committed FeedChanges to their users; may fail, the feed stays the truth."""
+    def publish(self, changes, origin=None):
+        """Deliver committed FeedChanges to their users; may fail, the feed stays the truth.
+
+        `origin` is the connection id of the client that caused the changes (pusher's
+        socket_id, sent as X-Socket-Id); a transport that can skip that connection does.
+        """
         raise NotImplementedError
 
     def client_config(self, user):

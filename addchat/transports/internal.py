@@ -10,7 +10,7 @@ class InternalTransport(Transport):
 
     name = "internal"
 
-    def publish(self, changes):
+    def publish(self, changes, origin=None):
         """Do nothing: the committed feed rows are what the next poll returns."""
 
     def client_config(self, user):

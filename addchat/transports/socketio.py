@@ -11,7 +11,7 @@ class SocketIOTransport(Transport):
 
     name = "socketio"
 
-    def publish(self, changes):
+    def publish(self, changes, origin=None):
         """Emit every change to its user's room (user 0: every connection)."""
         for change in changes:
             push_change(change)

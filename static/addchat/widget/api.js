@@ -16,6 +16,7 @@ export class ApiError extends Error {
 
 export function createApi(baseUrl) {
   let csrfToken = "";
+  const extraHeaders = {}; // set by a transport, e.g. X-Socket-Id so pushes skip the sending tab
 
   async function request(method, path, { query, body, signal, retried = false } = {}) {
     const url = new URL(path, baseUrl);
@@ -26,6 +27,7 @@ export function createApi(baseUrl) {
     if (method !== "GET") {
       headers["Content-Type"] = "application/json";
       headers["X-CSRFToken"] = csrfToken;
+      Object.assign(headers, extraHeaders);
     }
     let res;
     try {
@@ -64,6 +66,11 @@ export function createApi(baseUrl) {
   return {
     setCsrfToken(token) {
       csrfToken = token || "";
+    },
+    /** Send a header on every write from now on (null removes it). */
+    setHeader(name, value) {
+      if (value == null) delete extraHeaders[name];
+      else extraHeaders[name] = String(value);
     },
     get: (path, query, opts = {}) => request("GET", path, { ...opts, query }),
     post: (path, body, opts = {}) => request("POST", path, { ...opts, body }),

@@ -1,0 +1,83 @@
+"""POST /addchat/pusher/auth: pusher-js asks here before joining a private or presence channel.
+
+POST /addchat/pusher/auth/batch signs many channels of one socket in one request: the widget
+joins a presence channel per contact, and one request per channel would cost a page view dozens.
+"""
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from addchat.api.auth import login_required_json
+from addchat.api.errors import error_response
+from addchat.api.parse import SOCKET_ID_RE, json_body
+from addchat.extension import db_session
+from addchat.extensions import csrf
+from addchat.services.channels import check_channel
+from addchat.services.errors import ChatError
+from addchat.transports import transport_for
+
+bp = Blueprint("addchat_pusher", __name__)
+# Most channels one batch may sign (the widget watches at most 100 contacts).
+MAX_BATCH = 101
+
+
+def checked_socket_id(value):
+    """Return a pusher socket_id, or None when it does not look like one."""
+    return value if isinstance(value, str) and SOCKET_ID_RE.match(value) else None
+
+
+@bp.post("/auth")
+@csrf.exempt
+@login_required_json
+def auth():
+    """Sign the subscription if the signed-in user may join the channel (the form pusher-js sends)."""
+    # CSRF is checked here, after the sign-in check, so anonymous callers get 401 rather than 400.
+    csrf.protect()
+    socket_id = checked_socket_id(request.form.get("socket_id"))
+    if socket_id is None:
+        return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
+    channel_name = request.form.get("channel_name", "")
+    member = check_channel(db_session(), current_user, channel_name)
+    return jsonify(transport_for("pusher").authenticate(socket_id, channel_name, member))
+
+
+@bp.post("/auth/batch")
+@csrf.exempt
+@login_required_json
+def auth_batch():
+    """Sign several channels for one socket: {"socket_id", "channel_names": [...]} in, one answer each out."""
+    csrf.protect()
+    data = json_body()
+    socket_id = checked_socket_id(data.get("socket_id"))
+    if socket_id is None:
+        return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
+    names = data.get("channel_names")
+    if not isinstance(names, list) or not 1 <= len(names) <= MAX_BATCH:
+        return error_response(
+            400, "invalid_channel_names", f"'channel_names' must list 1 to {MAX_BATCH} channel names."
+        )
+    session, transport, channels = db_session(), transport_for("pusher"), {}
+    for name in names:
+        try:
+            member = check_channel(session, current_user, name)
+        except ChatError as refusal:
+            channels[str(name)] = {
+                "status": refusal.status,
+                "error": {"code": refusal.code, "message": refusal.message},
+            }
+            continue
+        channels[name] = {"status": 200, **transport.authenticate(socket_id, name, member)}
+    return jsonify(channels=channels)
+
+
+@bp.errorhandler(ChatError)
+def chat_error(error):
+    """Turn a refusal into its status and code."""
+    return error_response(error.status, error.code, error.message)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(error):
+    """Say plainly that the CSRF token is missing or wrong."""
+    return error_response(400, "csrf_failed", error.description)

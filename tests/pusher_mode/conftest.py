@@ -1,0 +1,177 @@
+"""Pusher mode against the built-in Pusher-protocol server: the app, raw and Node clients.
+
+Every test here talks to a real server (addchat.pusher_server on a free port); the `app`
+fixture is overridden so the pusher transport triggers into it and pusher mode is live.
+"""
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from addchat.extensions import db
+from addchat.pusher_server import App, BackgroundServer
+from tests.conftest import make_test_app
+
+PUSHER_APP = App("7001", "pm-key", "pm-secret")
+ROOT = Path(__file__).resolve().parents[2]
+JS = Path(__file__).parent / "js"
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def run(coro, timeout=20):
+    """Run an async scenario on its own loop in a worker thread, with a hard bound.
+
+    Not asyncio.run() here: Playwright's sync API (the browser tests, same session) keeps an
+    event loop running in the main thread, and asyncio.run() refuses to start inside one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
+
+
+def pusher_settings(port):
+    """The app settings that point the pusher transport at a local server."""
+    return {
+        "PUSHER_APP_ID": PUSHER_APP.id,
+        "PUSHER_KEY": PUSHER_APP.key,
+        "PUSHER_SECRET": PUSHER_APP.secret,
+        "PUSHER_HOST": "127.0.0.1",
+        "PUSHER_PORT": port,
+        "PUSHER_SSL": False,
+        "PUSHER_TIMEOUT": 2,
+        "ADDCHAT_DEFAULT_NOTIFICATION_TYPE": "pusher",
+        "ADDCHAT_SEND_RATE_LIMIT": "10000/minute",
+        "ADDCHAT_POLL_RATE_LIMIT": "10000/minute",
+    }
+
+
+@pytest.fixture
+def pusher_server():
+    """The built-in Pusher-protocol server on a free port, for one test."""
+    with BackgroundServer([PUSHER_APP], port=0) as background:
+        yield background
+
+
+@pytest.fixture
+def app(server_database, tmp_path, pusher_server):
+    """A testing app in pusher mode, triggering into the built-in server."""
+    backend_name, url = server_database
+    url = url or f"sqlite:///{tmp_path / 'chat.db'}"
+    app = make_test_app(url, **pusher_settings(pusher_server.port))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class LiveApp:
+    """The app served by werkzeug on a free port, so Node clients can call the auth endpoint."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, name="live-app", daemon=True)
+
+    def credentials(self, user_id):
+        """A session cookie and CSRF token signing this user in, as a browser would hold them."""
+        client = self.app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+        token = client.get("/addchat/api/config").get_json()["csrf_token"]
+        cookie = client.get_cookie(self.app.config.get("SESSION_COOKIE_NAME", "session"))
+        return {"cookie": f"{cookie.key}={cookie.value}", "csrf": token, "id": user_id}
+
+
+@pytest.fixture
+def live_app(app):
+    """Serve the app on 127.0.0.1 for one test."""
+    live = LiveApp(app)
+    live.thread.start()
+    yield live
+    live.server.shutdown()
+    live.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def node():
+    """Check Node and the pinned npm clients are installed (npm ci when they are not)."""
+    if shutil.which("node") is None:
+        pytest.fail("node is required for the pusher client tests")
+    if (
+        not (ROOT / "node_modules" / "pusher-js").is_dir()
+        or not (ROOT / "node_modules" / "laravel-echo").is_dir()
+    ):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True, timeout=300)
+    return shutil.which("node")
+
+
+class NodeClient:
+    """A Node script run as a subprocess that talks JSON lines with the test."""
+
+    def __init__(self, node, script, config):
+        env = dict(os.environ, ADDCHAT_TEST=json.dumps(config))
+        self.proc = subprocess.Popen(
+            [node, str(JS / script)],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def read(self):
+        """Read the script's next JSON line; fail with its stderr if it died."""
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait(timeout=5)
+            pytest.fail(f"node exited {self.proc.returncode}: {self.proc.stderr.read()}")
+        message = json.loads(line)
+        assert "error" not in message, message
+        return message
+
+    def expect(self, key):
+        """Read the next line and return its value under `key`."""
+        message = self.read()
+        assert key in message, message
+        return message[key]
+
+    def tell(self, step="go"):
+        """Let the script go on to its next step."""
+        self.proc.stdin.write(step + "\n")
+        self.proc.stdin.flush()
+
+    def finish(self):
+        """Wait for a clean exit."""
+        assert self.proc.wait(timeout=15) == 0, self.proc.stderr.read()
+
+    def kill(self):
+        """Stop the script if it is still running."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def node_client(node):
+    """Start Node scripts from tests/pusher_mode/js; all are killed at the end of the test."""
+    started = []
+
+    def start(script, config):
+        client = NodeClient(node, script, config)
+        started.append(client)
+        return client
+
+    yield start
+    for client in started:
+        client.kill()
