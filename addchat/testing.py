@@ -36,3 +36,12 @@ def record_statements(engine, action):
     finally:
         event.remove(engine, "before_cursor_execute", record)
     return statements, result
+
+
+def free_port():
+    """Ask the kernel for a free port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

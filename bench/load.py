@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from addchat.testing import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -35,13 +36,6 @@ class Figures:
     # other work shares the cores; and the machine's load average when the run ended.
     cpu_us: float = 0.0
     load: float = 0.0
-
-
-def free_port():
-    """Ask the kernel for a free port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def server_command(kind, port, workers=2, threads=4, extra_args=()):

@@ -33,18 +33,10 @@ sys.path.insert(0, str(ROOT))
 from addchat import create_app  # noqa: E402
 from addchat.extensions import db  # noqa: E402
 from addchat.models import ChatBase, User  # noqa: E402
+from addchat.testing import free_port, throwaway_database  # noqa: E402
 from bench import push_pusher  # noqa: E402  (the pusher workload)
 
 SECRET = "bench-secret"
-
-
-def free_port():
-    """Ask the kernel for a free port on 127.0.0.1."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_kib(pid):
@@ -80,26 +72,6 @@ def make_users(database_url, count, senders):
     with app.app_context():
         db.engine.dispose()
     return users
-
-
-def throwaway_database(base_url):
-    """Create a database for this run on a real server; return (its URL, a function dropping it)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base_url)
-    name = f"addchat_bench_{os.getpid()}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-
-    def drop():
-        with admin.connect() as conn:
-            force = " WITH (FORCE)" if url.get_backend_name() == "postgresql" else ""
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}{force}"))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def start_server(kind, port, database_url, log):
@@ -263,7 +235,7 @@ def main():
         workdir = Path(tmp)
         drop = None
         if args.database_url:
-            database_url, drop = throwaway_database(args.database_url)
+            database_url, drop = throwaway_database(args.database_url, prefix="addchat_bench")
         else:
             database_url = f"sqlite:///{workdir / 'bench.db'}"
         try:

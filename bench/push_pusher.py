@@ -8,20 +8,14 @@ server process, since that is where the connections live (the web process holds 
 """
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from addchat.testing import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = {"id": "9001", "key": "bench-key", "secret": "bench-secret"}
-
-
-def free_port():
-    """Ask the kernel for a free port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def sign_in_everyone(database_url, secret, users):

@@ -2,12 +2,12 @@
 
 import json
 import logging
-import socket
 
 import aiohttp
 import pytest
 
 from addchat.feed import FeedChange
+from addchat.testing import free_port
 from addchat.transports.pusher import EVERYONE_CHANNEL, user_channel
 from tests.pusher_mode.conftest import PUSHER_APP, run
 from tests.pusher_mode.test_auth import SUCCEEDED, authorize, subscribe
@@ -131,13 +131,6 @@ def test_change_for_everyone_goes_to_the_everyone_channel(app, users, api, pushe
     change = run(scenario())
     assert change["type"] == "config"
     assert change["data"] == {"notification_type": "internal"}
-
-
-def free_port():
-    """A port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize("failure", ["server down", "wrong secret"])

@@ -11,6 +11,8 @@ import time
 import aiohttp
 import pytest
 
+from addchat.testing import free_port
+
 from .conftest import APP, connect, pusher_lib, run
 
 pytestmark = pytest.mark.timeout(30)
@@ -28,12 +30,6 @@ app.config.update(
 )
 app.cli.add_command(pusher_server_command)
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve_and_check(args, cwd, env, port):

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from addchat.pusher_server import BackgroundServer
+from addchat.testing import free_port
 
 from .conftest import (
     APP,
@@ -115,12 +116,6 @@ def test_presence_join_and_leave_across_instances(pair):
             assert [u["id"] for u in lib_two.users_info(channel)["users"]] == ["alice"]
 
     run(scenario())
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_instance(port, prefix):

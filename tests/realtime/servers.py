@@ -7,7 +7,6 @@ promise, catching up through the poll after every (re)connect and dropping dupli
 """
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -20,18 +19,12 @@ import socketio
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import ChatBase, User
+from addchat.testing import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "realtime-tests-secret"
 PEOPLE = ("alice", "bob", "carol", "dave")
 WAIT = 15  # seconds any single expectation may take on a busy 2-core machine
-
-
-def free_port():
-    """Ask the kernel for a free port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(predicate, timeout=WAIT, message="condition"):

@@ -7,7 +7,8 @@ import sys
 import pytest
 import redis
 
-from tests.conftest import SERVER_URLS, _server_database
+from addchat.testing import throwaway_database
+from tests.conftest import SERVER_URLS
 from tests.realtime.conftest import MODES
 from tests.realtime.servers import ROOT, SECRET, ChatDatabase, ServerProcess
 
@@ -19,7 +20,7 @@ def chat_db(request, tmp_path_factory):
     """The database both processes share: a SQLite file, and PostgreSQL when its URL is set."""
     drop = None
     if request.param == "postgres":
-        url, drop = _server_database(SERVER_URLS["postgres"])
+        url, drop = throwaway_database(SERVER_URLS["postgres"])
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('scale') / 'chat.db'}"
     database = ChatDatabase(url)
