@@ -50,6 +50,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
     ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
+    ADDCHAT_AUTH_RATE_LIMIT = os.environ.get("ADDCHAT_AUTH_RATE_LIMIT", "60/minute")
 
     # Socket.IO transport. The async mode is the one `python serve.py` starts (eventlet or gevent);
     # processes it did not start (flask CLI, tests) run threading and never import either.

@@ -4,7 +4,7 @@ POST /addchat/pusher/auth/batch signs many channels of one socket in one request
 joins a presence channel per contact, and one request per channel would cost a page view dozens.
 """
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -12,7 +12,7 @@ from addchat.api.auth import login_required_json
 from addchat.api.errors import error_response
 from addchat.api.parse import SOCKET_ID_RE, json_body
 from addchat.extension import db_session
-from addchat.extensions import csrf
+from addchat.extensions import csrf, limiter
 from addchat.services.channels import check_channel
 from addchat.services.errors import ChatError
 from addchat.transports import transport_for
@@ -20,6 +20,11 @@ from addchat.transports import transport_for
 bp = Blueprint("addchat_pusher", __name__)
 # Most channels one batch may sign (the widget watches at most 100 contacts).
 MAX_BATCH = 101
+
+
+def _auth_limit():
+    """Read the channel-auth rate limit from config (pusher-js re-authorises on every reconnect)."""
+    return current_app.config["ADDCHAT_AUTH_RATE_LIMIT"]
 
 
 def checked_socket_id(value):
@@ -30,6 +35,7 @@ def checked_socket_id(value):
 @bp.post("/auth")
 @csrf.exempt
 @login_required_json
+@limiter.limit(_auth_limit)
 def auth():
     """Sign the subscription if the signed-in user may join the channel (the form pusher-js sends)."""
     # CSRF is checked here, after the sign-in check, so anonymous callers get 401 rather than 400.
@@ -45,6 +51,7 @@ def auth():
 @bp.post("/auth/batch")
 @csrf.exempt
 @login_required_json
+@limiter.limit(_auth_limit)
 def auth_batch():
     """Sign several channels for one socket: {"socket_id", "channel_names": [...]} in, one answer each out."""
     csrf.protect()

@@ -214,3 +214,13 @@ def test_batch_refuses_anonymous_and_malformed_requests(app, users, api):
         "/addchat/pusher/auth/batch", json={"socket_id": SOCKET, "channel_names": [own]}
     )
     assert no_token.get_json()["error"]["code"] == "csrf_failed"
+
+
+def test_auth_is_rate_limited_with_json_429(app, users, api):
+    app.config["ADDCHAT_AUTH_RATE_LIMIT"] = "2/minute"
+    bob = api("bob")
+    channel = user_channel(users["bob"])
+    statuses = [authorize(bob, SOCKET, channel).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = authorize(bob, SOCKET, channel)
+    assert refused.get_json()["error"]["code"] == "too_many_requests"
