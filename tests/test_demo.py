@@ -35,6 +35,12 @@ def test_home_needs_login_and_embeds_widget_under_strict_csp(app):
     assert client.get("/addchat/widget.js").status_code == 200
 
 
+def test_demo_pages_declare_an_icon_so_browsers_ask_for_no_favicon(app):
+    """Without one the browser fetches /favicon.ico: a 404 in the console of every demo page."""
+    page = app.test_client().get("/login").get_data(as_text=True)
+    assert '<link rel="icon" href="data:,">' in page
+
+
 def test_admin_page_only_for_admins(app):
     app.test_cli_runner().invoke(seed_demo)
     admin, member = app.test_client(), app.test_client()

@@ -297,3 +297,67 @@ def test_day_separators_times_and_new_messages_button(open_page, live_server, sh
     expect(jump).to_be_hidden()
     expect(w.message("Are you there?")).to_be_in_viewport()
     expect(w.badge).to_be_hidden()
+
+
+# The first message POST waits 800 ms in the page before it leaves (a slow network for it alone).
+SLOW_FIRST_SEND = """
+  const realFetch = window.fetch;
+  let sends = 0;
+  window.fetch = function (input, init) {
+    const isSend = init && init.method === "POST" && /\\/messages$/.test(String(input));
+    if (isSend && sends++ === 0) {
+      return new Promise((resolve) => setTimeout(resolve, 800)).then(() => realFetch.call(this, input, init));
+    }
+    return realFetch.call(this, input, init);
+  };
+"""
+
+
+def test_quick_sends_are_stored_and_shown_in_the_order_typed(open_page, live_server, shot):
+    alice_page = open_page("alice", path=None)
+    alice_page.add_init_script(SLOW_FIRST_SEND)
+    alice_page.goto(live_server.url + "/")
+    alice = Widget(alice_page)
+    bob = Widget(open_page("bob"))
+    alice.open()
+    alice.open_conversation("Bob Chen")
+    typed = [f"quick {n}" for n in range(1, 6)]
+    for text in typed:
+        alice.send(text)
+
+    # Each send waits for the one before it: the slow first message is still stored first.
+    for text in typed:
+        expect(alice.ticks_of(text)).to_have_attribute("aria-label", "Sent")
+    expect(alice.bodies).to_have_text(typed)
+    bob.open()
+    bob.open_conversation("Alice Martin")
+    expect(bob.bodies).to_have_text(typed)
+    stored = live_server.api("bob").client.get(
+        f"/addchat/api/conversations/{live_server.ids['alice']}/messages"
+    )
+    assert [m["body"] for m in stored.get_json()["messages"]] == typed
+    shot(alice_page, "08-quick-sends-in-order")
+
+
+def test_reopening_on_a_conversation_shows_and_reads_what_came_meanwhile(open_page, live_server, shot):
+    carol = live_server.api("carol")
+    alice_id = live_server.ids["alice"]
+    for n in range(1, 21):  # enough to scroll
+        carol.send(alice_id, f"earlier {n}")
+    alice_page = open_page("alice")
+    alice = Widget(alice_page)
+    alice.open()
+    alice.open_conversation("Carol Diaz")
+    expect(alice.message("earlier 20")).to_be_in_viewport()
+    expect(alice.badge).to_be_hidden()
+    alice.launcher.click()  # closed while on the conversation
+    expect(alice.panel).to_be_hidden()
+
+    carol.send(alice_id, "Sent while the panel was closed,\nlong enough\nto take\nfour lines")
+    expect(alice.badge).to_have_text("1")
+    alice.launcher.click()
+    expect(alice.panel).to_be_visible()
+    expect(alice.message("Sent while the panel was closed")).to_be_in_viewport(ratio=1)
+    expect(alice.badge).to_be_hidden()
+    expect(alice_page).not_to_have_title(re.compile(r"^\(\d+\) "))
+    shot(alice_page, "09-reopened-on-conversation")

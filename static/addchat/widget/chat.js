@@ -54,7 +54,8 @@ export function createChat({ store, api, config, emit, hooks }) {
   let contactsRefreshTimer = null;
   let searchSeq = 0;
   const seenPosted = new Map(); // peerId -> highest up_to_id posted
-  const retryTimers = new Map(); // client_id -> {timer, msg, attempt} of sends waiting to retry
+  const retryTimers = new Map(); // client_id -> {timer, wake} of a send waiting to retry
+  const outbox = new Map(); // peerId -> promise of that conversation's last queued send
   const emitted = new Set(); // message ids already announced through emit("message")
 
   /** Emit the public "message" event once per message; true the first time. */
@@ -257,41 +258,63 @@ export function createChat({ store, api, config, emit, hooks }) {
     setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [msg]) }));
     setContact(peerId, () => ({ last_message: msg }));
     bumpContact(peerId);
-    deliver(msg, 0);
+    enqueue(msg);
     return { ok: true };
   }
 
-  async function deliver(msg, attempt) {
+  /**
+   * Queue a send behind the earlier ones of the same conversation. Sends go out one at a time:
+   * concurrent POSTs (fast typing, or retries after a 429) would be stored, and so shown to
+   * both people, in whatever order the server happened to commit them.
+   */
+  function enqueue(msg) {
     const peerId = msg.to_id;
-    try {
-      const saved = await api.post(`conversations/${peerId}/messages`, { body: msg.body, client_id: msg.client_id });
-      setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [{ ...saved, pending: false, failed: null }]) }));
-      setContact(peerId, (c) =>
-        !c.last_message || c.last_message.id == null || c.last_message.id <= saved.id ? { last_message: saved } : {},
-      );
-      emitMessage(saved);
-      hooks.afterSend(peerId);
-    } catch (err) {
-      if (err.transient && attempt < 6) {
-        const timer = setTimeout(() => {
-          retryTimers.delete(msg.client_id);
-          deliver(msg, attempt + 1);
-        }, backoffDelay(attempt, 1000, err, 15000));
-        retryTimers.set(msg.client_id, { timer, msg, attempt });
+    const next = (outbox.get(peerId) || Promise.resolve()).then(() => deliver(msg)).catch(() => {});
+    outbox.set(peerId, next);
+    next.then(() => {
+      if (outbox.get(peerId) === next) outbox.delete(peerId);
+    });
+  }
+
+  /** Wait before a retry; flushPending() cuts the wait short. */
+  function retryPause(clientId, ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      retryTimers.set(clientId, { timer, wake: resolve });
+    }).finally(() => retryTimers.delete(clientId));
+  }
+
+  /** POST one message, retrying transient failures with the same client_id; settles when done. */
+  async function deliver(msg) {
+    const peerId = msg.to_id;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const saved = await api.post(`conversations/${peerId}/messages`, { body: msg.body, client_id: msg.client_id });
+        setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [{ ...saved, pending: false, failed: null }]) }));
+        setContact(peerId, (c) =>
+          !c.last_message || c.last_message.id == null || c.last_message.id <= saved.id ? { last_message: saved } : {},
+        );
+        emitMessage(saved);
+        hooks.afterSend(peerId);
+        return;
+      } catch (err) {
+        if (err.transient && attempt < 6) {
+          await retryPause(msg.client_id, backoffDelay(attempt, 1000, err, 15000));
+          continue;
+        }
+        const failed = err.status === 413 ? "too_long" : err.message || err.code || "error";
+        setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [{ ...msg, pending: false, failed }]) }));
+        hooks.onError(err);
         return;
       }
-      const failed = err.status === 413 ? "too_long" : err.message || err.code || "error";
-      setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [{ ...msg, pending: false, failed }]) }));
-      hooks.onError(err);
     }
   }
 
   /** Retry waiting sends at once (the browser came back online); same client_id, so no duplicates. */
   function flushPending() {
-    for (const [clientId, { timer, msg, attempt }] of retryTimers) {
+    for (const { timer, wake } of retryTimers.values()) {
       clearTimeout(timer);
-      retryTimers.delete(clientId);
-      deliver(msg, attempt + 1);
+      wake();
     }
   }
 
@@ -301,7 +324,7 @@ export function createChat({ store, api, config, emit, hooks }) {
     if (!msg) return;
     const again = { ...msg, pending: true, failed: null };
     setConv(peerId, (c) => ({ messages: mergeMessages(c.messages, [again]) }));
-    deliver(again, 0);
+    enqueue(again);
   }
 
   // ── Feed changes ────────────────────────────────────────────────────────────

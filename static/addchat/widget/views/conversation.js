@@ -43,6 +43,9 @@ export function createConversationView(ctx) {
   let shownName = null;
   let lastFirstKey = null;
   let lastLastKey = null;
+  // Whether the list sat at the bottom when last laid out. While the panel is closed the list
+  // has no size (every position reads as "bottom"), so opening it goes back by this instead.
+  let stuck = true;
 
   const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM;
   const scrollToBottom = () => {
@@ -104,6 +107,7 @@ export function createConversationView(ctx) {
     () => {
       const st = store.get();
       if (st.peerId == null) return;
+      if (scroller.clientHeight) stuck = atBottom();
       if (scroller.scrollTop < NEAR_TOP) chat.loadOlder(st.peerId);
       if (atBottom()) {
         show(jump, false);
@@ -237,7 +241,9 @@ export function createConversationView(ctx) {
       textarea.placeholder = t("messageTo", { name: peer.name });
     }
 
-    const wasAtBottom = peerChanged || atBottom();
+    const opening = st.isOpen && !prev.isOpen;
+    const laidOut = scroller.clientHeight > 0;
+    const wasAtBottom = peerChanged || (laidOut && !opening ? atBottom() : stuck);
     const fromBottom = scroller.scrollHeight - scroller.scrollTop;
     const items = buildItems(conv, peer.name);
     reconcile(messages, nodes, items, keyOf, createItem, updateItem);
@@ -264,11 +270,13 @@ export function createConversationView(ctx) {
     else if (prepended) scroller.scrollTop = scroller.scrollHeight - fromBottom;
     else if (appended && (wasAtBottom || lastIsMine)) scrollToBottom();
     else if (appended && msgs.length) show(jump, true);
+    if (opening && stuck) scrollToBottom(); // messages that came while closed are in view
     if (msgs.length || ready) {
       lastFirstKey = firstKey;
       lastLastKey = lastKey;
     }
     if (atBottom()) show(jump, false);
+    if (laidOut && st.isOpen) stuck = atBottom();
   }
 
   return {
