@@ -361,3 +361,40 @@ def test_reopening_on_a_conversation_shows_and_reads_what_came_meanwhile(open_pa
     expect(alice.badge).to_be_hidden()
     expect(alice_page).not_to_have_title(re.compile(r"^\(\d+\) "))
     shot(alice_page, "09-reopened-on-conversation")
+
+
+# Text boxes of the composer error that the length counter covers (both are in the shadow root).
+ERROR_UNDER_COUNTER = """root => {
+  const error = root.querySelector(".composer-error");
+  const counter = root.querySelector(".counter").getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(error);
+  return [...range.getClientRects()].filter((r) =>
+    r.right > counter.left && r.left < counter.right && r.bottom > counter.top && r.top < counter.bottom).length;
+}"""
+
+
+def test_body_of_the_longest_length_is_sent_and_one_more_is_refused_readably(open_page, live_server, shot):
+    alice_page = open_page("alice")
+    alice, bob = Widget(alice_page), Widget(open_page("bob"))
+    alice.open()
+    alice.open_conversation("Bob Chen")
+    longest = "Longest " + "x" * 4992
+    alice.composer.fill(longest)
+    expect(alice_page.locator("addchat-widget .counter")).to_have_text("5000/5000")
+    alice.composer.press("Enter")
+    expect(alice.ticks_of("Longest ")).to_have_attribute("aria-label", "Sent")
+
+    # The textarea's maxlength stops typing and pasting; a script can still set more.
+    alice.composer.evaluate("el => { el.value = 'y'.repeat(5001); el.dispatchEvent(new Event('input')); }")
+    alice.composer.press("Enter")
+    error = alice_page.locator("addchat-widget .composer-error")
+    expect(error).to_have_text("Message too long (5000 characters at most).")
+    expect(alice_page.locator("addchat-widget .counter")).to_have_text("5001/5000")
+    assert alice.host.evaluate(f"host => ({ERROR_UNDER_COUNTER})(host.shadowRoot)") == 0
+    shot(alice_page, "10-too-long")
+    expect(alice.messages).to_have_count(1)
+    bob.open()
+    bob.open_conversation("Alice Martin")
+    expect(bob.bodies).to_have_count(1)
+    assert bob.bodies.first.evaluate("el => el.textContent.length") == 5000
