@@ -304,6 +304,13 @@ export function createChat({ store, api, config, emit, hooks }) {
     deliver(again, 0);
   }
 
+  /** Delete one of my messages; shown deleted at once, the feed tells the other side. */
+  async function deleteMessage(peerId, id) {
+    const saved = await api.del(`messages/${id}`);
+    onDeleted({ id, from_id: me.id, to_id: peerId });
+    return saved;
+  }
+
   // ── Feed changes ────────────────────────────────────────────────────────────
   function applyChanges(changes, cursor) {
     for (const change of changes || []) {
@@ -377,6 +384,7 @@ export function createChat({ store, api, config, emit, hooks }) {
     markSeen,
     send,
     retry,
+    deleteMessage,
     flushPending,
     applyChanges,
     userInfo,
