@@ -38,3 +38,28 @@ def test_every_widget_module_loads_under_the_content_version(open_page, live_ser
     for r in responses:
         assert r.status == 200, (r.url, r.status)
         assert re.search(r"max-age=31536000", r.headers.get("cache-control", "")), r.url
+
+
+def test_a_page_with_a_stale_loader_is_redirected_to_the_current_files(open_page, live_server):
+    version = content_version()
+    page = open_page("alice", path=None)
+
+    def stale_loader(route):
+        body = route.fetch().text().replace(version, "0123456789ab")
+        route.fulfill(status=200, content_type="text/javascript", body=body)
+
+    page.route("**/addchat/widget.js", stale_loader)
+    responses = []
+    page.on(
+        "response", lambda r: responses.append((r.url, r.status)) if "/addchat/static/" in r.url else None
+    )
+    page.goto(live_server.url + "/")
+    w = Widget(page)
+    expect(w.launcher).to_be_visible()
+    w.open()
+    expect(w.contacts).to_have_count(3)
+    assert page.evaluate("window.AddChat.build") == "0123456789ab"
+    old = [(url, status) for url, status in responses if "/v/0123456789ab/" in url]
+    assert old and all(status == 302 for _, status in old), old
+    # Relative imports resolve against the redirected (current) URL: only main.js and the CSS were asked for stale.
+    assert {url.rsplit("/", 1)[1] for url, _ in old} == {"main.js", "widget.css"}, old
