@@ -132,3 +132,31 @@ def test_delete_strings_in_french_and_german(open_page, live_server):
     assert strings["fr"][0] == "Message supprimé" and strings["de"][0] == "Nachricht gelöscht"
     for lang in ("fr", "de"):
         assert all(a != b for a, b in zip(strings[lang], strings["en"], strict=True)), lang
+
+
+def test_a_refused_delete_says_so_and_keeps_the_message(open_page, live_server):
+    live_server.api("alice").send(live_server.ids["bob"], "Still here")
+    page = open_page("alice")
+    page.route(
+        "**/addchat/api/messages/*",
+        lambda route: (
+            route.fulfill(
+                status=403,
+                content_type="application/json",
+                body='{"error": {"code": "forbidden", "message": "no"}}',
+            )
+            if route.request.method == "DELETE"
+            else route.fallback()
+        ),
+    )
+    w = Widget(page)
+    w.open()
+    w.open_conversation("Bob Chen")
+    button = _delete_button(w, "Still here")
+    w.message("Still here").locator(".bubble").hover()
+    button.click()
+    w.message("Still here").get_by_role("button", name="Delete", exact=True).click()
+    expect(page.locator("addchat-widget .composer-error")).to_have_text("Could not delete the message.")
+    expect(w.message("Still here").get_by_role("group")).to_be_hidden()
+    expect(button).to_be_focused()
+    expect(page.locator("addchat-widget .msg.deleted")).to_have_count(0)
