@@ -61,7 +61,8 @@ class Config:
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "addchat")
     # Largest Socket.IO packet a client may send (typing and presence events are tiny).
     ADDCHAT_SOCKET_MAX_PAYLOAD = _env_int("ADDCHAT_SOCKET_MAX_PAYLOAD", 16 * 1024)
-    # Seconds a connection stays online in Redis without its process's heartbeat (a crashed process).
+    # Seconds a connection stays online in Redis without its process's heartbeat (a crashed process);
+    # every process refreshes its own and sweeps lapsed ones every third of it (watchers hear "offline").
     ADDCHAT_PRESENCE_TTL = _env_int("ADDCHAT_PRESENCE_TTL", 60)
     # Most users one connection may watch for online/offline changes.
     ADDCHAT_PRESENCE_WATCH_MAX = _env_int("ADDCHAT_PRESENCE_WATCH_MAX", 200)

@@ -35,10 +35,11 @@ def socketio_options(app):
 
 
 def init_app(app):
-    """Create this app's presence store and register the socket handlers and CLI command."""
+    """Create this app's presence store, register the socket handlers, sign-out hook and CLI command."""
     from addchat.cli import addchat_cli
-    from addchat.realtime import events  # noqa: F401  (registers the handlers on `socketio`)
+    from addchat.realtime import events, signout  # noqa: F401  (events registers the handlers on `socketio`)
     from addchat.realtime.cli import send_command
 
     app.extensions["addchat_presence"] = presence_store(app.config)
+    signout.init_app(app)
     addchat_cli.add_command(send_command)

@@ -23,6 +23,7 @@ from addchat.api.parse import int_value
 from addchat.extension import db_session
 from addchat.extensions import socketio
 from addchat.realtime.push import presence_room, push_presence, push_typing, user_room
+from addchat.realtime.signout import browser_session_id
 from addchat.services.errors import ChatError, InvalidInput
 from addchat.services.presence import chat_peers
 from addchat.users import get_peer
@@ -82,11 +83,12 @@ def payload(args, *fields):
 @socketio.on("connect")
 def on_connect(auth=None):
     """Accept a signed-in user's connection into their own room; refuse anyone else."""
-    if not current_user.is_authenticated:
+    session_id = browser_session_id()
+    if not current_user.is_authenticated or (session_id and presence().signed_out(session_id)):
         raise ConnectionRefusedError("unauthorized")
     user_id = current_user.id
     join_room(user_room(user_id))
-    if presence().connect(user_id, request.sid):
+    if presence().connect(user_id, request.sid, session_id):
         push_presence(user_id, True)
     _start_heartbeat(presence())
 
@@ -147,7 +149,8 @@ def on_error(error):
 
 
 def _start_heartbeat(store):
-    """Start the background task that keeps this process's connections alive in Redis, once."""
+    """Start the background task that keeps this process's connections alive in Redis and sweeps
+    every process's lapsed ones, once per process (started by its first connection)."""
     seconds = getattr(store, "ttl", None)
     if not seconds or getattr(store, "heartbeat", None) is not None:
         return
@@ -155,10 +158,17 @@ def _start_heartbeat(store):
 
 
 def _heartbeat(store, seconds):
-    """Refresh the lapse time of this process's connections every `seconds`."""
+    """Every `seconds`: refresh this process's connections, and push "offline" for users whose
+    last connection lapsed (a crashed process's), once across all processes."""
     while True:
         socketio.sleep(seconds)
         try:
-            store.refresh()
+            for user_id in store.refresh():
+                push_presence(user_id, True)
         except Exception:
             log.exception("Presence heartbeat failed; connections may show offline after the TTL")
+        try:
+            for user_id in store.sweep():
+                push_presence(user_id, False)
+        except Exception:
+            log.exception("Presence sweep failed; lapsed users will be swept next time")

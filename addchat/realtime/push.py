@@ -1,4 +1,4 @@
-"""The one place AddChat emits to sockets (like flack's push_model): rooms and their names."""
+"""The one place AddChat emits to (or closes) sockets, like flack's push_model: rooms and their names."""
 
 from addchat.extensions import socketio
 
@@ -31,3 +31,9 @@ def push_typing(typist_id, peer_id, is_typing):
 def push_presence(user_id, online):
     """Tell everyone watching this user that they came online or went offline."""
     push("presence", {"user_id": user_id, "online": online}, to=presence_room(user_id))
+
+
+def disconnect_connections(sids):
+    """Close these connections, wherever they are (the message queue reaches other processes)."""
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")

@@ -4,6 +4,8 @@
  *  data-locale="en|fr|de|…", data-title="Chat", data-sound="on|off", data-notifications="on|off",
  *  data-api="…/api/", data-static="…/static/" (both default to paths next to this script).
  *  The only global is window.AddChat; calls made before the widget is ready are queued.
+ *  The server writes a content hash of the widget's files into BUILD below; modules then load
+ *  from static/v/<hash>/ (cached for a year, a new URL after every change to any file).
  */
 (function () {
   "use strict";
@@ -14,6 +16,8 @@
     var tags = document.querySelectorAll("script[src*='widget.js']");
     script = tags[tags.length - 1];
   }
+  var BUILD = "__ADDCHAT_BUILD__";
+  var versioned = /^[0-9a-f]{8,64}$/.test(BUILD); // false when this file is served as is
   var d = (script && script.dataset) || {};
   var src = (script && script.src) || location.href;
   var options = {
@@ -24,7 +28,7 @@
     sound: d.sound !== "off",
     notifications: d.notifications !== "off",
     apiUrl: new URL(d.api || "api/", src).href,
-    staticUrl: new URL(d.static || "static/", src).href,
+    staticUrl: new URL(d.static || (versioned ? "static/v/" + BUILD + "/" : "static/"), src).href,
   };
 
   var queue = [];
@@ -35,6 +39,7 @@
   var api = {
     __addchat: true,
     version: "0.1.0",
+    build: versioned ? BUILD : null,
     ready: false,
     open: stub("open"),
     close: stub("close"),

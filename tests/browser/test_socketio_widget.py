@@ -161,3 +161,19 @@ def test_admin_switch_moves_an_open_widget_onto_sockets(browser, site, polling_s
     finally:
         context.close()
     assert not page_errors.unexpected(), page_errors.unexpected()
+
+
+@pytest.mark.parametrize("server", MODES, indirect=True)
+def test_signing_out_in_another_tab_closes_the_widget_socket(person, page_errors):
+    # The widget's own safety poll is a minute away: only the server closing the socket tells it.
+    page_errors.allow(r"WebSocket|Failed to load resource")
+    chat_page, bob = person("bob")
+    bob.open()
+    bob.open_conversation("Alice")
+    site_tab = chat_page.context.new_page()
+    page_errors.watch(site_tab)
+    site_tab.goto(chat_page.url)
+    site_tab.get_by_role("button", name="Sign out").click()
+    expect(site_tab.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(bob.banner).to_have_text("You were signed out. Reload the page to chat again.")
+    expect(bob.composer).to_be_disabled()

@@ -245,7 +245,7 @@ def test_deleted_message_is_replaced_live(open_page, live_server, shot):
         f"/addchat/api/messages/{message['id']}", headers={"X-CSRFToken": alice.token}
     )
     assert response.status_code == 200, response.get_json()
-    expect(w.bodies.last).to_have_text("This message was deleted.")
+    expect(w.bodies.last).to_have_text("Message deleted")
     expect(page.locator("addchat-widget .msg.deleted")).to_have_count(1)
     expect(page.get_by_text("Oops, wrong chat")).to_have_count(0)
 

@@ -46,7 +46,7 @@ def test_push_transport_module_drives_typing_and_online_hooks(open_page, live_se
     live_server.api("alice").post("settings", {"notification_type": "socketio"})
     page = open_page("alice", path=None)
     page.route(
-        "**/addchat/static/widget/transports/socketio.js",
+        "**/addchat/static/**/widget/transports/socketio.js",
         lambda route: route.fulfill(status=200, content_type="text/javascript", body=FAKE_TRANSPORT),
     )
     page.goto(live_server.url + "/")

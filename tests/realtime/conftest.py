@@ -4,6 +4,7 @@ import os
 import uuid
 
 import pytest
+import redis
 
 from tests.realtime.servers import ChatDatabase, ChatSocket, ServerProcess
 
@@ -56,3 +57,27 @@ def tab(chat_db):
     yield make
     for sock in opened:
         sock.close()
+
+
+@pytest.fixture
+def processes(chat_db, tmp_path, channel):
+    """processes(mode, count, queue=None, **env) -> started servers; stopped (and Redis cleaned) at teardown."""
+    started = []
+
+    def start(mode, count=1, queue=None, **env):
+        group = []
+        for _ in range(count):
+            server = ServerProcess(chat_db.url, mode, tmp_path, queue=queue, channel=channel)
+            server.env.update(env)
+            started.append(server)
+            group.append(server.start())
+        return group
+
+    yield start
+    for server in started:
+        server.stop()
+    if REDIS_URL:
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(f"{channel}:*"))
+        if keys:
+            client.delete(*keys)

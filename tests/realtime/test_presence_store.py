@@ -1,5 +1,6 @@
 """The presence and typing store, in memory and in the real Redis, with the same rules."""
 
+import threading
 import time
 
 import pytest
@@ -72,3 +73,66 @@ def test_processes_not_started_by_serve_py_never_use_green_modes():
     assert process_async_mode("eventlet") == "threading"
     assert process_async_mode("gevent") == "threading"
     assert process_async_mode("threading") == "threading"
+
+
+def test_sign_out_hands_back_that_sessions_connections_only(store):
+    store.connect(7, "laptop-tab-1", "laptop")
+    store.connect(7, "laptop-tab-2", "laptop")
+    store.connect(7, "phone-tab", "phone")
+    assert store.sign_out("laptop", 60) == ["laptop-tab-1", "laptop-tab-2"]
+    assert store.signed_out("laptop") is True
+    assert store.signed_out("phone") is False
+    # The sessions' connections close afterwards, as the disconnects arrive.
+    assert store.disconnect("laptop-tab-1") == (7, False)
+    assert store.online([7]) == {7}
+
+
+def _lapse(store, user_id):
+    """Wait (bounded) until the user's connections lapsed; the store's ttl is 1 s."""
+    deadline = time.monotonic() + 5
+    while store.online([user_id]):
+        assert time.monotonic() < deadline, "the connection never lapsed"
+        time.sleep(0.1)
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis")
+def test_concurrent_sweeps_report_a_crashed_process_user_offline_exactly_once(channel):
+    dead = RedisPresence(REDIS_URL, prefix=channel, ttl=1)
+    sweepers = [RedisPresence(REDIS_URL, prefix=channel, ttl=1) for _ in range(4)]
+    live = sweepers[0]
+    dead.connect(5, "dead-tab-1")
+    dead.connect(5, "dead-tab-2")
+    live.connect(6, "live-tab")
+    deadline = time.monotonic() + 5
+    while dead.online([5]):
+        assert time.monotonic() < deadline, "the dead process's connections never lapsed"
+        live.refresh()
+        time.sleep(0.1)
+    live.refresh()
+    barrier = threading.Barrier(len(sweepers))
+    results = []
+
+    def sweep(store):
+        barrier.wait()
+        results.extend(store.sweep())
+
+    threads = [threading.Thread(target=sweep, args=(s,)) for s in sweepers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert results == [5]
+    assert live.sweep() == []
+    assert live.online([5, 6]) == {6}
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis")
+def test_a_late_heartbeat_brings_a_swept_connection_back_online(channel):
+    store = RedisPresence(REDIS_URL, prefix=channel, ttl=1)
+    store.connect(5, "slow-tab")
+    _lapse(store, 5)
+    assert store.sweep() == [5]
+    assert store.refresh() == {5}
+    assert store.online([5]) == {5}
+    assert store.refresh() == set()
+    assert store.disconnect("slow-tab") == (5, True)

@@ -327,6 +327,13 @@ export function createChat({ store, api, config, emit, hooks }) {
     enqueue(again);
   }
 
+  /** Delete one of my messages; shown deleted at once, the feed tells the other side. */
+  async function deleteMessage(peerId, id) {
+    const saved = await api.del(`messages/${id}`);
+    onDeleted({ id, from_id: me.id, to_id: peerId });
+    return saved;
+  }
+
   // ── Feed changes ────────────────────────────────────────────────────────────
   function applyChanges(changes, cursor) {
     for (const change of changes || []) {
@@ -400,6 +407,7 @@ export function createChat({ store, api, config, emit, hooks }) {
     markSeen,
     send,
     retry,
+    deleteMessage,
     flushPending,
     applyChanges,
     userInfo,

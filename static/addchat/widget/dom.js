@@ -39,6 +39,7 @@ export const ICONS = {
   clock: "M12 4a8 8 0 1 1 0 16 8 8 0 0 1 0-16zM12 8v4l3 2",
   alert: "M12 3l10 18H2zM12 10v5M12 17.5v.5",
   down: "M6 9l6 6 6-6",
+  trash: "M4 7h16M10 7V4h4v3M6 7l1 13h10l1-13M10 11v5M14 11v5",
 };
 
 export function icon(name, cls = "icon") {

@@ -1,5 +1,6 @@
 // One conversation: history (older pages load on scroll up), day separators, relative
 // times, sent/seen ticks, the composer (Enter sends, Shift+Enter adds a line).
+// My own stored messages get a delete button (shown on hover or focus) and an inline confirm.
 
 import { h, icon, show, reconcile, linkify } from "../dom.js";
 import { parseTime, dayKey } from "../time.js";
@@ -146,10 +147,49 @@ export function createConversationView(ctx) {
     const failText = h("span");
     const fail = h("p", { class: "fail", hidden: true }, icon("alert", "icon icon-sm"), failText, retryBtn);
     const bubble = h("div", { class: "bubble" }, who, body, meta);
-    const li = h("li", { class: "msg" }, bubble, fail);
+    const delBtn = h("button", { class: "msg-action", type: "button", "aria-label": t("deleteMessage"), title: t("deleteMessage"), hidden: true }, icon("trash", "icon icon-sm"));
+    const line = h("div", { class: "msg-line" }, delBtn, bubble);
+    const confirmYes = h("button", { class: "link-btn danger", type: "button", text: t("delete") });
+    const confirmNo = h("button", { class: "link-btn", type: "button", text: t("cancel") });
+    const confirm = h("div", { class: "confirm", role: "group", "aria-label": t("deleteConfirm"), hidden: true }, h("span", { text: t("deleteConfirm") }), confirmYes, confirmNo);
+    const li = h("li", { class: "msg" }, line, fail, confirm);
     retryBtn.addEventListener("click", () => chat.retry(li._m.to_id, li._m.client_id));
-    li._parts = { body, who, time, ticks, fail, failText };
+    li._parts = { body, who, time, ticks, fail, failText, delBtn, confirm, confirmYes };
+    delBtn.addEventListener("click", () => {
+      setConfirm(li, true);
+      confirmNo.focus(); // the harmless choice first
+    });
+    confirmNo.addEventListener("click", () => {
+      setConfirm(li, false);
+      delBtn.focus();
+    });
+    confirm.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape") return;
+      e.stopPropagation(); // close the confirm, not the panel
+      setConfirm(li, false);
+      delBtn.focus();
+    });
+    confirmYes.addEventListener("click", async () => {
+      const m = li._m;
+      confirmYes.disabled = true;
+      try {
+        await chat.deleteMessage(m.to_id, m.id);
+        setComposerError("");
+        scroller.focus(); // the buttons are gone with the message: keep focus in the list
+      } catch {
+        setComposerError(t("deleteFailed"));
+        setConfirm(li, false);
+        delBtn.focus();
+      } finally {
+        confirmYes.disabled = false;
+      }
+    });
     return li;
+  }
+
+  function setConfirm(li, open) {
+    show(li._parts.confirm, open);
+    li.classList.toggle("confirming", open);
   }
 
   function updateItem(li, item) {
@@ -169,8 +209,16 @@ export function createConversationView(ctx) {
       p.who.textContent = mine ? t("said", { name: t("you") }) : t("said", { name: item.peerName });
       if (m.deleted) p.body.textContent = t("deleted");
       else p.body.replaceChildren(...linkify(String(m.body ?? "")));
+      // Only my stored messages can be deleted (the server checks it again).
+      const deletable = mine && m.id != null && !m.deleted;
+      show(p.delBtn, deletable);
+      if (deletable) {
+        p.body.id = `addchat-body-${m.id}`;
+        p.delBtn.setAttribute("aria-describedby", p.body.id);
+      }
+      setConfirm(li, deletable && !p.confirm.hidden); // className was just reset
       // Ticks: clock while sending, one tick when stored, two when seen.
-      show(p.ticks, mine);
+      show(p.ticks, mine && !m.deleted);
       if (mine) {
         const state = m.pending ? "sending" : m.failed ? "failed" : m.seen_at ? "seen" : "sent";
         if (p.ticks.dataset.state !== state) {
