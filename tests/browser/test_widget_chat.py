@@ -385,12 +385,14 @@ def test_body_of_the_longest_length_is_sent_and_one_more_is_refused_readably(ope
     alice.composer.press("Enter")
     expect(alice.ticks_of("Longest ")).to_have_attribute("aria-label", "Sent")
 
-    # The textarea's maxlength stops typing and pasting; a script can still set more.
-    alice.composer.evaluate("el => { el.value = 'y'.repeat(5001); el.dispatchEvent(new Event('input')); }")
-    alice.composer.press("Enter")
+    # A longer paste is kept whole (nothing cut silently) and refused readably as you type.
+    alice.composer.fill("y" * 5001)
     error = alice_page.locator("addchat-widget .composer-error")
     expect(error).to_have_text("Message too long (5000 characters at most).")
     expect(alice_page.locator("addchat-widget .counter")).to_have_text("5001/5000")
+    alice.composer.press("Enter")
+    expect(error).to_have_text("Message too long (5000 characters at most).")
+    assert alice.composer.evaluate("el => el.value.length") == 5001
     assert alice.host.evaluate(f"host => ({ERROR_UNDER_COUNTER})(host.shadowRoot)") == 0
     shot(alice_page, "10-too-long")
     expect(alice.messages).to_have_count(1)
@@ -398,3 +400,17 @@ def test_body_of_the_longest_length_is_sent_and_one_more_is_refused_readably(ope
     bob.open_conversation("Alice Martin")
     expect(bob.bodies).to_have_count(1)
     assert bob.bodies.first.evaluate("el => el.textContent.length") == 5000
+
+
+def test_length_counts_characters_as_the_server_does(open_page, live_server):
+    page = open_page("alice")
+    alice = Widget(page)
+    alice.open()
+    alice.open_conversation("Bob Chen")
+    # 2,500 emoji are 5,000 UTF-16 units but 2,500 characters: well within the limit.
+    alice.composer.fill("\U0001f600" * 2500)
+    expect(page.locator("addchat-widget .counter")).to_be_hidden()
+    alice.composer.press("Enter")
+    expect(alice.messages).to_have_count(1)
+    expect(alice.ticks_of("\U0001f600")).to_have_attribute("aria-label", "Sent")
+    expect(page.locator("addchat-widget .composer-error")).to_be_hidden()

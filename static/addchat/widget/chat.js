@@ -47,6 +47,13 @@ export function mergeMessages(list, incoming) {
   return out;
 }
 
+/** Count a body as the server does: characters (code points), not UTF-16 units. */
+export function bodyLength(text) {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
 export function createChat({ store, api, config, emit, hooks }) {
   const me = config.user;
   const tracker = createSeqTracker(config.cursor);
@@ -241,7 +248,7 @@ export function createChat({ store, api, config, emit, hooks }) {
   function send(peerId, text) {
     const body = String(text).replace(/^\s*\n|\s+$/g, "");
     if (!body.trim()) return { ok: false };
-    if (body.length > maxLength) return { ok: false, error: "too_long" };
+    if (bodyLength(body) > maxLength) return { ok: false, error: "too_long" };
     const msg = {
       id: null,
       client_id: uuid(),
@@ -397,6 +404,7 @@ export function createChat({ store, api, config, emit, hooks }) {
   return {
     me,
     maxLength,
+    bodyLength,
     tracker,
     loadContacts,
     search,

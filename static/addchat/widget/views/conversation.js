@@ -28,7 +28,6 @@ export function createConversationView(ctx) {
   const textarea = h("textarea", {
     class: "input",
     rows: "1",
-    maxlength: String(chat.maxLength),
     enterkeyhint: "send",
     "aria-describedby": "addchat-hint",
   });
@@ -91,11 +90,16 @@ export function createConversationView(ctx) {
     if (active) typingIdle = setTimeout(() => ctx.actions.typing(peerId, false), 4000);
   });
 
+  // No maxlength attribute: it would cut a long paste silently and counts UTF-16 units, not
+  // the characters the server counts. Over the limit, the counter turns to an error instead.
   function updateCounter() {
-    const n = textarea.value.length;
+    const n = chat.bodyLength(textarea.value);
     const near = n >= chat.maxLength * 0.9;
     show(counter, near);
     counter.textContent = near ? `${n}/${chat.maxLength}` : "";
+    counter.classList.toggle("over", n > chat.maxLength);
+    if (n > chat.maxLength) setComposerError(t("tooLong", { n: chat.maxLength }));
+    else if (composerError.textContent === t("tooLong", { n: chat.maxLength })) setComposerError("");
   }
   function setComposerError(text) {
     composerError.textContent = text;
