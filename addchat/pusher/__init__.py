@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from addchat.api.auth import login_required_json
-from addchat.api.errors import error_response
+from addchat.api.errors import chat_error, csrf_error, error_response
 from addchat.api.parse import SOCKET_ID_RE, json_body
 from addchat.extension import db_session
 from addchat.extensions import csrf, limiter
@@ -78,13 +78,6 @@ def auth_batch():
     return jsonify(channels=channels)
 
 
-@bp.errorhandler(ChatError)
-def chat_error(error):
-    """Turn a refusal into its status and code."""
-    return error_response(error.status, error.code, error.message)
-
-
-@bp.errorhandler(CSRFError)
-def csrf_error(error):
-    """Say plainly that the CSRF token is missing or wrong."""
-    return error_response(400, "csrf_failed", error.description)
+# Refusals and CSRF failures answer in the API's one error shape.
+bp.register_error_handler(ChatError, chat_error)
+bp.register_error_handler(CSRFError, csrf_error)

@@ -1,6 +1,8 @@
 // Helpers for Node clients that sign in to AddChat like a browser: the session cookie and
 // CSRF token come from the test, the Pusher options from GET /addchat/api/config.
-import readline from "node:readline";
+import { say } from "../../js/lines.mjs";
+
+export { nextLine, once, say } from "../../js/lines.mjs";
 
 export const cfg = JSON.parse(process.env.ADDCHAT_TEST);
 
@@ -60,32 +62,6 @@ export function pusherOptions(transport, user) {
     });
   }
   return options;
-}
-
-export function say(obj) {
-  process.stdout.write(JSON.stringify(obj) + "\n");
-}
-
-const lines = readline.createInterface({ input: process.stdin });
-const waiting = [];
-lines.on("line", (line) => {
-  const next = waiting.shift();
-  if (next) next(line);
-});
-
-/** Wait for the Python side to say it has done its part. */
-export function nextLine() {
-  return new Promise((resolve) => waiting.push(resolve));
-}
-
-export function once(emitter, event) {
-  return new Promise((resolve) => {
-    const handler = (data, metadata) => {
-      emitter.unbind(event, handler);
-      resolve({ data, metadata });
-    };
-    emitter.bind(event, handler);
-  });
 }
 
 export function deadline(ms = 25000) {

@@ -1,6 +1,8 @@
 // Shared helpers for the Node clients: config from the environment, signing, line output.
 import crypto from "node:crypto";
-import readline from "node:readline";
+import { say } from "../../js/lines.mjs";
+
+export { nextLine, once, say } from "../../js/lines.mjs";
 
 export const cfg = JSON.parse(process.env.PUSHER_TEST);
 
@@ -32,32 +34,6 @@ export function connectionOptions(port = cfg.port) {
     cluster: "mt1",
     disableStats: true,
   };
-}
-
-export function say(obj) {
-  process.stdout.write(JSON.stringify(obj) + "\n");
-}
-
-const lines = readline.createInterface({ input: process.stdin });
-const waiting = [];
-lines.on("line", (line) => {
-  const next = waiting.shift();
-  if (next) next(line);
-});
-
-// Wait for the Python side to say it has done its part.
-export function nextLine() {
-  return new Promise((resolve) => waiting.push(resolve));
-}
-
-export function once(emitter, event) {
-  return new Promise((resolve) => {
-    const handler = (data, metadata) => {
-      emitter.unbind(event, handler);
-      resolve({ data, metadata });
-    };
-    emitter.bind(event, handler);
-  });
 }
 
 export function deadline(ms = 20000) {
