@@ -6,11 +6,7 @@ fixture is overridden so the pusher transport triggers into it and pusher mode i
 
 import asyncio
 import concurrent.futures
-import json
 import logging
-import os
-import shutil
-import subprocess
 import threading
 from pathlib import Path
 
@@ -20,6 +16,7 @@ from werkzeug.serving import make_server
 from addchat.extensions import db
 from addchat.pusher_server import App, BackgroundServer
 from tests.conftest import make_test_app
+from tests.nodeclient import NodeScript, ensure_node_clients
 
 PUSHER_APP = App("7001", "pm-key", "pm-secret")
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,61 +102,7 @@ def live_app(app):
 @pytest.fixture(scope="session")
 def node():
     """Check Node and the pinned npm clients are installed (npm ci when they are not)."""
-    if shutil.which("node") is None:
-        pytest.fail("node is required for the pusher client tests")
-    if (
-        not (ROOT / "node_modules" / "pusher-js").is_dir()
-        or not (ROOT / "node_modules" / "laravel-echo").is_dir()
-    ):
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True, timeout=300)
-    return shutil.which("node")
-
-
-class NodeClient:
-    """A Node script run as a subprocess that talks JSON lines with the test."""
-
-    def __init__(self, node, script, config):
-        env = dict(os.environ, ADDCHAT_TEST=json.dumps(config))
-        self.proc = subprocess.Popen(
-            [node, str(JS / script)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def read(self):
-        """Read the script's next JSON line; fail with its stderr if it died."""
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait(timeout=5)
-            pytest.fail(f"node exited {self.proc.returncode}: {self.proc.stderr.read()}")
-        message = json.loads(line)
-        assert "error" not in message, message
-        return message
-
-    def expect(self, key):
-        """Read the next line and return its value under `key`."""
-        message = self.read()
-        assert key in message, message
-        return message[key]
-
-    def tell(self, step="go"):
-        """Let the script go on to its next step."""
-        self.proc.stdin.write(step + "\n")
-        self.proc.stdin.flush()
-
-    def finish(self):
-        """Wait for a clean exit."""
-        assert self.proc.wait(timeout=15) == 0, self.proc.stderr.read()
-
-    def kill(self):
-        """Stop the script if it is still running."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+    return ensure_node_clients()
 
 
 @pytest.fixture
@@ -168,7 +111,7 @@ def node_client(node):
     started = []
 
     def start(script, config):
-        client = NodeClient(node, script, config)
+        client = NodeScript(JS / script, "ADDCHAT_TEST", config)
         started.append(client)
         return client
 

@@ -1,15 +1,12 @@
 """Unmodified pusher-js and Laravel Echo (Node) against the built-in server."""
 
 import asyncio
-import json
-import os
 import pathlib
-import shutil
-import subprocess
 
 import pytest
 
 from addchat.pusher_server import BackgroundServer
+from tests.nodeclient import NodeScript, ensure_node_clients
 
 from .conftest import APP, REDIS_URL, clean_redis, needs_redis, pusher_lib, unique_prefix
 
@@ -21,62 +18,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module", autouse=True)
 def node_modules():
-    if shutil.which("node") is None:
-        pytest.fail("node is required for these tests")
-    if (
-        not (ROOT / "node_modules" / "pusher-js").is_dir()
-        or not (ROOT / "node_modules" / "laravel-echo").is_dir()
-    ):
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True, timeout=300)
+    """Check Node and the pinned npm clients are installed."""
+    ensure_node_clients()
 
 
-class NodeScript:
-    """A Node client run as a subprocess that talks JSON lines with the test."""
-
-    def __init__(self, script, port, extra=None):
-        config = {
-            "host": "127.0.0.1",
-            "port": port,
-            "key": APP.key,
-            "secret": APP.secret,
-        }
-        config.update(extra or {})
-        env = dict(os.environ, PUSHER_TEST=json.dumps(config))
-        self.proc = subprocess.Popen(
-            ["node", str(JS / script)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def read(self):
-        line = self.proc.stdout.readline()
-        if not line:
-            self.proc.wait(timeout=5)
-            pytest.fail(f"node exited {self.proc.returncode}: {self.proc.stderr.read()}")
-        message = json.loads(line)
-        assert "error" not in message, message
-        return message
-
-    def go_on(self):
-        self.proc.stdin.write("go\n")
-        self.proc.stdin.flush()
-
-    def finish(self):
-        assert self.proc.wait(timeout=10) == 0, self.proc.stderr.read()
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+def node_script(script, port, extra=None):
+    """Start a Node client of the built-in server with its connection settings."""
+    config = {"host": "127.0.0.1", "port": port, "key": APP.key, "secret": APP.secret, **(extra or {})}
+    return NodeScript(JS / script, "PUSHER_TEST", config)
 
 
 def check_pusherjs_clients(port, port2=None):
     lib = pusher_lib(port)
-    node = NodeScript("pusherjs_clients.mjs", port, {"port2": port2} if port2 else None)
+    node = node_script("pusherjs_clients.mjs", port, {"port2": port2} if port2 else None)
     try:
         assert "ready" in node.read()
         lib.trigger("private-chat", "server-news", {"headline": "from python"})
@@ -119,7 +73,7 @@ def test_pusherjs_clients_split_over_two_instances_sharing_redis():
 
 def test_laravel_echo_receives_events_presence_and_whispers(server):
     lib = pusher_lib(server.port)
-    node = NodeScript("echo_client.mjs", server.port)
+    node = node_script("echo_client.mjs", server.port)
     try:
         assert node.read() == {"ready": True}
         lib.trigger("orders", "App\\Events\\OrderShipped", {"order": 7})
