@@ -45,3 +45,18 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def sign_in(client, user_id):
+    """Sign a Flask test client in as a user, as Flask-Login's session would."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
+def api_credentials(app, user_id):
+    """Return (session cookie, CSRF token) a widget of this user would send."""
+    client = app.test_client()
+    sign_in(client, user_id)
+    token = client.get("/addchat/api/config").get_json()["csrf_token"]
+    return client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session")).value, token

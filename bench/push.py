@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from addchat import create_app  # noqa: E402
 from addchat.extensions import db  # noqa: E402
 from addchat.models import ChatBase, User  # noqa: E402
-from addchat.testing import free_port, throwaway_database  # noqa: E402
+from addchat.testing import api_credentials, free_port, throwaway_database  # noqa: E402
 from bench import push_pusher  # noqa: E402  (the pusher workload)
 
 SECRET = "bench-secret"
@@ -63,12 +63,7 @@ def make_users(database_url, count, senders):
         db.session.remove()
     # Outside that app context: each request gets its own `g`, so its own CSRF token.
     for user in users[:senders]:
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user["id"])
-            session["_fresh"] = True
-        user["token"] = client.get("/addchat/api/config").get_json()["csrf_token"]
-        user["cookie"] = client.get_cookie("session").value
+        user["cookie"], user["token"] = api_credentials(app, user["id"])
     with app.app_context():
         db.engine.dispose()
     return users

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from addchat.testing import free_port
+from addchat.testing import api_credentials, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = {"id": "9001", "key": "bench-key", "secret": "bench-secret"}
@@ -26,12 +26,7 @@ def sign_in_everyone(database_url, secret, users):
     for user in users:
         if user.get("token"):
             continue
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user["id"])
-            session["_fresh"] = True
-        user["token"] = client.get("/addchat/api/config").get_json()["csrf_token"]
-        user["cookie"] = client.get_cookie("session").value
+        user["cookie"], user["token"] = api_credentials(app, user["id"])
     from addchat.extensions import db
 
     with app.app_context():

@@ -7,7 +7,7 @@ import pytest
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import ChatBase, User
-from addchat.testing import throwaway_database
+from addchat.testing import sign_in, throwaway_database
 
 SERVER_URLS = {
     "postgres": os.environ.get("ADDCHAT_TEST_POSTGRES_URL"),
@@ -82,9 +82,7 @@ class ApiClient:
         self.user_id = user_id
         self.token = None
         if user_id is not None:
-            with self.client.session_transaction() as session:
-                session["_user_id"] = str(user_id)
-                session["_fresh"] = True
+            sign_in(self.client, user_id)
             self.token = self.get("/addchat/api/config").get_json()["csrf_token"]
 
     def get(self, path, **kwargs):

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import ChatBase, User
+from addchat.testing import api_credentials, sign_in
 
 CHROMIUM = os.environ.get("ADDCHAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,6 +45,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+
+
+def seed_demo_users(app):
+    """Create the tables and the four demo people (password "demo"; alice is admin)."""
+    with app.app_context():
+        ChatBase.metadata.create_all(db.engine)
+        for key, name in DEMO_USERS:
+            user = User(name=name, email=f"{key}@example.com", is_admin=key == "alice")
+            user.set_password("demo")
+            db.session.add(user)
+        db.session.commit()
 
 
 class LiveServer:
@@ -73,12 +85,7 @@ class LiveServer:
 
     def session_cookie(self, key):
         """A Flask session cookie value signing `key` in (what Flask-Login stores)."""
-        client = self.app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(self.ids[key])
-            session["_fresh"] = True
-        cookie = client.get_cookie(self.app.config.get("SESSION_COOKIE_NAME", "session"))
-        return cookie.value
+        return api_credentials(self.app, self.ids[key])[0]
 
     def api(self, key):
         """A signed-in test client for seeding data through the real API."""
@@ -90,9 +97,7 @@ class SeedClient:
 
     def __init__(self, app, user_id):
         self.client = app.test_client()
-        with self.client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
+        sign_in(self.client, user_id)
         self.token = self.client.get("/addchat/api/config").get_json()["csrf_token"]
 
     def post(self, path, payload):
@@ -117,13 +122,7 @@ def live_server(tmp_path):
             "ADDCHAT_SEND_RATE_LIMIT": "100000/minute",
         }
     )
-    with app.app_context():
-        ChatBase.metadata.create_all(db.engine)
-        for key, name in DEMO_USERS:
-            user = User(name=name, email=f"{key}@example.com", is_admin=key == "alice")
-            user.set_password("demo")
-            db.session.add(user)
-        db.session.commit()
+    seed_demo_users(app)
     server = LiveServer(app)
     server.start()
     yield server

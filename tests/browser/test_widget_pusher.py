@@ -7,10 +7,8 @@ from playwright.sync_api import expect
 from widget_po import Widget
 
 from addchat import create_app
-from addchat.extensions import db
-from addchat.models import ChatBase, User
 from addchat.pusher_server import App, BackgroundServer
-from tests.browser.conftest import DEMO_USERS, LiveServer
+from tests.browser.conftest import LiveServer, seed_demo_users
 
 PUSHER_APP = App("8001", "browser-key", "browser-secret")
 
@@ -54,13 +52,7 @@ def live_server(tmp_path):
             "PUSHER_TIMEOUT": 2,
         }
     )
-    with app.app_context():
-        ChatBase.metadata.create_all(db.engine)
-        for key, name in DEMO_USERS:
-            user = User(name=name, email=f"{key}@example.com", is_admin=key == "alice")
-            user.set_password("demo")
-            db.session.add(user)
-        db.session.commit()
+    seed_demo_users(app)
     server = LiveServer(app)
     server.pusher = pusher_server
     server.pusher_port = pusher_server.port

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from addchat.extensions import db
 from addchat.pusher_server import App, BackgroundServer
+from addchat.testing import api_credentials
 from tests.conftest import make_test_app
 from tests.nodeclient import NodeScript, ensure_node_clients
 
@@ -80,13 +81,9 @@ class LiveApp:
 
     def credentials(self, user_id):
         """A session cookie and CSRF token signing this user in, as a browser would hold them."""
-        client = self.app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
-        token = client.get("/addchat/api/config").get_json()["csrf_token"]
-        cookie = client.get_cookie(self.app.config.get("SESSION_COOKIE_NAME", "session"))
-        return {"cookie": f"{cookie.key}={cookie.value}", "csrf": token, "id": user_id}
+        cookie, token = api_credentials(self.app, user_id)
+        name = self.app.config.get("SESSION_COOKIE_NAME", "session")
+        return {"cookie": f"{name}={cookie}", "csrf": token, "id": user_id}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import socketio
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import ChatBase, User
-from addchat.testing import free_port
+from addchat.testing import api_credentials, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "realtime-tests-secret"
@@ -59,12 +59,7 @@ class ChatDatabase:
 
     def credentials(self, key):
         """Return (session cookie, CSRF token) for a person, as a signed-in browser holds them."""
-        client = self.app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(self.ids[key])
-            session["_fresh"] = True
-        token = client.get("/addchat/api/config").get_json()["csrf_token"]
-        return client.get_cookie("session").value, token
+        return api_credentials(self.app, self.ids[key])
 
     def close(self):
         """Release the test process's connections."""
