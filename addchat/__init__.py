@@ -9,16 +9,17 @@ __all__ = ["AddChat", "create_app"]
 
 def _load_config(app, config):
     """Apply a config class, a config name, or a dict of overrides."""
-    from config import CONFIGS, DevelopmentConfig
+    from addchat.extension import project_config
 
+    configs = project_config().CONFIGS
     if isinstance(config, str):
-        config = CONFIGS[config]
+        config = configs[config]
     if isinstance(config, dict):
-        base = CONFIGS["testing"] if config.get("TESTING") else DevelopmentConfig
+        base = configs["testing"] if config.get("TESTING") else configs["development"]
         app.config.from_object(base)
         app.config.update(config)
         return
-    config = config or DevelopmentConfig
+    config = config or configs["development"]
     if hasattr(config, "check"):
         config.check()
     app.config.from_object(config)

@@ -1,5 +1,7 @@
 """The AddChat extension: mounts the chat into a new or an existing Flask app."""
 
+import importlib.util
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +59,20 @@ def json_http_error(error):
     return jsonify(error={"code": code, "message": message}), error.code
 
 
+def project_config():
+    """Load this project's config.py by path: a host site's own `config` module may shadow the name."""
+    module = sys.modules.get("addchat_project_config")
+    if module is None:
+        spec = importlib.util.spec_from_file_location("addchat_project_config", ROOT / "config.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module
+
+
 def _default_settings(app):
     """Give a host app every AddChat setting it did not set itself."""
-    from config import Config
+    Config = project_config().Config  # noqa: N806  (the class, as config.py names it)
 
     for key in dir(Config):
         if key.startswith(("ADDCHAT_", "PUSHER_", "SOCKETIO_", "RATELIMIT_")):
@@ -72,25 +85,27 @@ class AddChat:
     def __init__(self, app=None, **options):
         self.options = options
         if app is not None:
-            self.init_app(app, **options)
+            self.init_app(app)
 
-    def init_app(self, app, user_model=None, db=None, can_chat=None, admin_check=None):
-        """Bind AddChat to the app: state, extensions, blueprints, socket handlers, CLI."""
+    def init_app(self, app, **overrides):
+        """Bind AddChat to the app: state, extensions, blueprints, socket handlers, CLI.
+
+        Options (given here or to the constructor): user_model (required), db, can_chat, admin_check.
+        """
         from addchat import admin, api, cli, pusher, realtime, widget
 
         _default_settings(app)
-        options = {**self.options}
-        user_model = user_model or options.get("user_model")
-        if user_model is None:
+        options = {**self.options, **overrides}
+        if options.get("user_model") is None:
             raise ValueError("AddChat needs user_model: the host site's Flask-Login user class.")
-        chat_db = db or options.get("db") or default_db
+        chat_db = options.get("db") or default_db
         if "sqlalchemy" not in app.extensions:
             chat_db.init_app(app)
         app.extensions["addchat"] = AddChatState(
-            user_model=user_model,
+            user_model=options["user_model"],
             db=chat_db,
-            can_chat=can_chat or options.get("can_chat") or everyone_can_chat,
-            admin_check=admin_check or options.get("admin_check"),
+            can_chat=options.get("can_chat") or everyone_can_chat,
+            admin_check=options.get("admin_check"),
         )
         csrf.init_app(app)
         limiter.init_app(app)

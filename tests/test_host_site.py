@@ -1,5 +1,8 @@
 """Mounting AddChat into an existing Flask site with its own user table and db."""
 
+import sys
+import types
+
 import pytest
 from flask import Flask
 from flask_login import LoginManager, UserMixin
@@ -66,3 +69,14 @@ def test_host_users_chat_with_configured_fields_and_policy(host_app):
     # The host's policy forbids chatting across teams: the other team is not even visible.
     assert cy.send(1, "hi").status_code == 404
     assert host_app.test_client().get("/addchat/api/contacts").status_code == 401
+
+
+def test_host_config_module_of_the_same_name_does_not_hide_the_defaults(monkeypatch, tmp_path):
+    host_config = types.ModuleType("config")
+    host_config.Config = type("Config", (), {"SITE_NAME": "host"})
+    monkeypatch.setitem(sys.modules, "config", host_config)
+    app = Flask("host_with_config")
+    app.config.update(SECRET_KEY="x", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'h.db'}")
+    AddChat(app, user_model=Member, db=SQLAlchemy(model_class=HostBase))
+    assert app.config["ADDCHAT_MAX_BODY_LENGTH"] == 5000
+    assert app.config["PUSHER_APP_ID"]
