@@ -69,6 +69,13 @@ class Config:
     # Typing: a "start" is relayed at most once per throttle; the state lapses after the timeout.
     ADDCHAT_TYPING_THROTTLE_MS = _env_int("ADDCHAT_TYPING_THROTTLE_MS", 1000)
     ADDCHAT_TYPING_TIMEOUT_MS = _env_int("ADDCHAT_TYPING_TIMEOUT_MS", 6000)
+    # Widget: re-send "typing" at most this often while typing; send "stopped" after this idle time.
+    ADDCHAT_TYPING_REPEAT_MS = _env_int("ADDCHAT_TYPING_REPEAT_MS", 3000)
+    ADDCHAT_TYPING_IDLE_MS = _env_int("ADDCHAT_TYPING_IDLE_MS", 4000)
+    # Push transports confirm pushes with a poll: this long after the last push (a lost or
+    # out-of-order push is found within it), and at least this often while idle.
+    ADDCHAT_PUSH_SETTLE_MS = _env_int("ADDCHAT_PUSH_SETTLE_MS", 1500)
+    ADDCHAT_PUSH_SAFETY_POLL_MS = _env_int("ADDCHAT_PUSH_SAFETY_POLL_MS", 60000)
 
     # Pusher transport. Without PUSHER_CLUSTER it triggers into the built-in Pusher-protocol server
     # (`flask addchat pusher-server`, started by `make run`) on 127.0.0.1:6001; setting the four

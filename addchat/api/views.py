@@ -29,6 +29,17 @@ def _poll_limit():
     return current_app.config["ADDCHAT_POLL_RATE_LIMIT"]
 
 
+def widget_timers(cfg):
+    """The widget's timers, from config so that a site (or a test) can tune them."""
+    return {
+        "settle_ms": cfg["ADDCHAT_PUSH_SETTLE_MS"],
+        "safety_poll_ms": cfg["ADDCHAT_PUSH_SAFETY_POLL_MS"],
+        "typing_repeat_ms": cfg["ADDCHAT_TYPING_REPEAT_MS"],
+        "typing_idle_ms": cfg["ADDCHAT_TYPING_IDLE_MS"],
+        "typing_expires_ms": cfg["ADDCHAT_TYPING_TIMEOUT_MS"],
+    }
+
+
 @bp.get("/config")
 @login_required_json
 def config():
@@ -43,6 +54,7 @@ def config():
         csrf_token=generate_csrf(),
         max_body_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
         transport=transport_for(kind).client_config(current_user),
+        sync=widget_timers(current_app.config),
     )
 
 

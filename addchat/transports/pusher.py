@@ -38,11 +38,13 @@ def user_channel(user_id):
     return f"private-{NAMESPACE}.user.{user_id}"
 
 
+CHAT_CHANNEL_TEMPLATE = "{kind}-" + NAMESPACE + ".chat.{low}.{high}"
+
+
 def chat_channel(user_id, peer_id, presence=True):
     """Name the channel only these two users may join (lower id first)."""
     low, high = sorted((int(user_id), int(peer_id)))
-    prefix = "presence" if presence else "private"
-    return f"{prefix}-{NAMESPACE}.chat.{low}.{high}"
+    return CHAT_CHANNEL_TEMPLATE.format(kind="presence" if presence else "private", low=low, high=high)
 
 
 def encode(payload):
@@ -134,6 +136,8 @@ class PusherTransport(Transport):
             "user_channel": user_channel(user.id),
             "everyone_channel": EVERYONE_CHANNEL,
             "chat_channel_prefix": f"presence-{NAMESPACE}.chat.",
+            # The pair channel's name with {low} and {high} user ids to fill in (lower id first).
+            "chat_channel_template": CHAT_CHANNEL_TEMPLATE.format(kind="presence", low="{low}", high="{high}"),
             "change_event": CHANGE_EVENT,
             "typing_event": TYPING_EVENT,
             "max_event_bytes": MAX_EVENT_BYTES,
