@@ -51,6 +51,11 @@ class Config:
     ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
     ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
     ADDCHAT_AUTH_RATE_LIMIT = os.environ.get("ADDCHAT_AUTH_RATE_LIMIT", "60/minute")
+    # Events one Socket.IO connection may send (typing, presence:watch), counted in the same store.
+    ADDCHAT_SOCKET_EVENT_RATE_LIMIT = os.environ.get("ADDCHAT_SOCKET_EVENT_RATE_LIMIT", "40/10 seconds")
+    # The poll reads the user id from the signed session alone (its one-SELECT rule); False makes it
+    # load the user through Flask-Login like every other endpoint (one more query per poll).
+    ADDCHAT_POLL_TRUSTS_SESSION = os.environ.get("ADDCHAT_POLL_TRUSTS_SESSION", "true").lower() == "true"
 
     # Socket.IO transport. The async mode is the one `python serve.py` starts (eventlet or gevent);
     # processes it did not start (flask CLI, tests) run threading and never import either.
@@ -96,6 +101,8 @@ class Config:
     PUSHER_SERVER_HOST = os.environ.get("PUSHER_SERVER_HOST", "127.0.0.1")
     PUSHER_SERVER_PORT = _env_int("PUSHER_SERVER_PORT", 6001)
     PUSHER_SERVER_REDIS_URL = os.environ.get("PUSHER_SERVER_REDIS_URL")
+    # Most channels one POST /addchat/pusher/auth/batch may sign (the widget watches up to 100 contacts).
+    ADDCHAT_PUSHER_AUTH_BATCH_MAX = _env_int("ADDCHAT_PUSHER_AUTH_BATCH_MAX", 101)
 
 
 class DevelopmentConfig(Config):

@@ -2,15 +2,17 @@
 
 from flask import Flask
 
-from addchat.extension import ROOT, AddChat
+from addchat import demo
+from addchat.context import ROOT, project_config
+from addchat.extensions import db, login_manager, migrate
+from addchat.models import User
+from addchat.mount import AddChat
 
 __all__ = ["AddChat", "create_app"]
 
 
 def _load_config(app, config):
     """Apply a config class, a config name, or a dict of overrides."""
-    from addchat.extension import project_config
-
     configs = project_config().CONFIGS
     if isinstance(config, str):
         config = configs[config]
@@ -27,10 +29,6 @@ def _load_config(app, config):
 
 def create_app(config=None):
     """Build the standalone AddChat site: demo host pages, the chat, its admin."""
-    from addchat import demo
-    from addchat.extensions import db, login_manager, migrate
-    from addchat.models import User
-
     app = Flask(
         __name__,
         static_folder=str(ROOT / "static"),

@@ -1,12 +1,19 @@
-"""`flask --app wsgi addchat ...`: seeding the demo and creating tables on host sites."""
+"""`flask --app wsgi addchat ...`: seeding the demo, creating tables on host sites, sending from outside.
+
+Transports add their own commands to this group in their `init_app` (e.g. `pusher-server`).
+"""
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from addchat.extension import state
+from addchat.context import db_session, state, transport_for
 from addchat.models import ChatBase, User
-from addchat.pusher_server.cli import pusher_server_command
+from addchat.services.errors import ChatError
+from addchat.services.messages import post_message
+from addchat.services.notify import live_notification_type
+from addchat.users import user_model
 
 DEMO_USERS = [
     ("Alice Martin", "alice@example.com", True),
@@ -48,4 +55,27 @@ def create_tables():
     click.echo(f"Created {len(chat_tables)} AddChat tables where missing.")
 
 
-addchat_cli.add_command(pusher_server_command)
+@addchat_cli.command("send")
+@click.argument("sender_id", type=int)
+@click.argument("recipient_id", type=int)
+@click.argument("body")
+@with_appcontext
+def send_command(sender_id, recipient_id, body):
+    """Send BODY from one user to another (a worker, a cron job): stored, then pushed live."""
+    session = db_session()
+    sender = session.get(user_model(), sender_id)
+    if sender is None:
+        raise click.ClickException(f"No user {sender_id}.")
+    kind = live_notification_type(session)
+    reason = transport_for(kind).unreachable_reason(current_app.config)
+    if reason:
+        click.echo(
+            f"{reason}: the message is stored, and widgets will fetch it at their next catch-up.", err=True
+        )
+    try:
+        message, _ = post_message(
+            session, sender, recipient_id, body, max_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"]
+        )
+    except ChatError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Message {message.id} stored at seq {message.seq}, published via {kind}.")

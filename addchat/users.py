@@ -3,17 +3,13 @@
 from flask import current_app
 from sqlalchemy import select
 
+from addchat.context import state
 from addchat.services.errors import InvalidInput, NotFound
-
-
-def _state():
-    """Return the AddChat state bound to the current app."""
-    return current_app.extensions["addchat"]
 
 
 def user_model():
     """Return the host's user model class."""
-    return _state().user_model
+    return state().user_model
 
 
 def public_user(user):
@@ -28,7 +24,7 @@ def public_user(user):
 
 def is_admin(user):
     """Tell whether this user may change AddChat's settings."""
-    check = _state().admin_check
+    check = state().admin_check
     if check is not None:
         return bool(check(user))
     return bool(getattr(user, current_app.config["ADDCHAT_USER_ADMIN_FIELD"], False))
@@ -46,7 +42,7 @@ def get_peer(session, user, peer_id):
 
 def may_chat(user, peer):
     """Apply the host site's policy of who may chat with whom."""
-    return bool(_state().can_chat(user, peer))
+    return bool(state().can_chat(user, peer))
 
 
 def name_column():
@@ -62,3 +58,15 @@ def candidates(user, query_text):
         escaped = query_text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(name_column().ilike(f"%{escaped}%", escape="\\"))
     return stmt
+
+
+def chat_peers(session, user, peer_ids):
+    """Check every id is a user `user` may chat with (as get_peer does, in one query)."""
+    model = user_model()
+    wanted = set(peer_ids) - {user.id}
+    found = session.execute(select(model).where(model.id.in_(wanted))).scalars().all() if wanted else []
+    allowed = {peer.id for peer in found if may_chat(user, peer)}
+    refused = sorted(set(peer_ids) - allowed)
+    if refused:
+        raise NotFound(f"No user {refused[0]} you can chat with.", code="unknown_user")
+    return sorted(allowed)

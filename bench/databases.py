@@ -1,7 +1,7 @@
 """Throwaway databases for the bench: a PostgreSQL database made and dropped, a SQLite file."""
 
-from addchat.testing import throwaway_database
 from bench.load import RESULTS
+from testkit import throwaway_database
 
 
 def throwaway_postgres(base_url):

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 from addchat import create_app  # noqa: E402
 from addchat.extensions import db  # noqa: E402
 from addchat.models import ChatBase, User  # noqa: E402
-from addchat.testing import api_credentials, free_port, throwaway_database  # noqa: E402
 from bench import push_pusher  # noqa: E402  (the pusher workload)
+from testkit import api_credentials, free_port, throwaway_database  # noqa: E402
 
 SECRET = "bench-secret"
 

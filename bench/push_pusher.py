@@ -1,7 +1,7 @@
 """The pusher workload of bench/push.py: AddChat in pusher mode beside the built-in Pusher server.
 
 `python bench/push.py --servers eventlet,pusher` runs it: serve.py (eventlet, as `make run`)
-with notification_type pusher triggers every message into `python -m addchat.pusher_server`,
+with notification_type pusher triggers every message into `python -m addchat.transports.pusher.server`,
 where the N idle pusher-js clients are connected, each subscribed to its private-addchat.user.{id}
 channel through POST /addchat/pusher/auth. Memory per idle connection is read from the Pusher
 server process, since that is where the connections live (the web process holds none).
@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from addchat.testing import api_credentials, free_port
+from testkit import api_credentials, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = {"id": "9001", "key": "bench-key", "secret": "bench-secret"}
@@ -39,7 +39,15 @@ class PusherStack:
     def __init__(self, port, database_url, secret, log):
         self.pusher_port = free_port()
         self.pusher = subprocess.Popen(
-            [sys.executable, "-m", "addchat.pusher_server", "--app-id", APP["id"], "--key", APP["key"]]
+            [
+                sys.executable,
+                "-m",
+                "addchat.transports.pusher.server",
+                "--app-id",
+                APP["id"],
+                "--key",
+                APP["key"],
+            ]
             + ["--secret", APP["secret"], "--port", str(self.pusher_port)],
             cwd=ROOT,
             stdout=log,

@@ -14,7 +14,7 @@ import uuid
 import aiohttp
 import pusher
 
-from addchat.pusher_server import App, BackgroundServer
+from addchat.transports.pusher.server import App, BackgroundServer
 
 APP = App("1", "bench-key", "bench-secret")
 

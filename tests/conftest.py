@@ -7,7 +7,7 @@ import pytest
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import ChatBase, User
-from addchat.testing import sign_in, throwaway_database
+from testkit import sign_in, throwaway_database
 
 SERVER_URLS = {
     "postgres": os.environ.get("ADDCHAT_TEST_POSTGRES_URL"),

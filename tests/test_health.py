@@ -1,7 +1,7 @@
 """The health check: JSON, no sign-in, no database."""
 
 from addchat.extensions import db
-from addchat.testing import record_statements
+from testkit import record_statements
 
 
 def test_health_is_ok_without_sign_in_or_database(app):

@@ -1,7 +1,7 @@
 """The internal mode's poll: one SELECT on one table, only this user's changes."""
 
 from addchat.extensions import db
-from addchat.testing import record_statements
+from testkit import record_statements
 
 
 def _count_statements(app, action):

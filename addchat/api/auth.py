@@ -5,7 +5,7 @@ from functools import wraps
 from flask import current_app, session
 from flask_login import current_user
 
-from addchat.api.errors import error_response
+from addchat.errors import error_response
 
 
 def login_required_json(view):
@@ -22,7 +22,7 @@ def login_required_json(view):
 
 def session_user_id():
     """Return the signed-in user's id without loading the user (the poll's one-query rule)."""
-    if current_app.config.get("ADDCHAT_POLL_TRUSTS_SESSION", True):
+    if current_app.config["ADDCHAT_POLL_TRUSTS_SESSION"]:
         raw = session.get("_user_id")
         if raw is not None:
             try:

@@ -1,5 +1,7 @@
 """The OpenAPI 3.1 document of /addchat/api/, served at /addchat/api/openapi.json."""
 
+from addchat.transports import NOTIFICATION_TYPES
+
 
 def _ref(name):
     """Point at a schema in components."""
@@ -237,7 +239,7 @@ PATHS = {
                         "properties": {
                             "notification_type": {
                                 "type": "string",
-                                "enum": ["internal", "socketio", "pusher"],
+                                "enum": list(NOTIFICATION_TYPES),
                             }
                         },
                     }

@@ -5,18 +5,17 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from addchat import feed
-from addchat.api import bp
 from addchat.api.auth import login_required_json, session_user_id
-from addchat.api.errors import error_response
 from addchat.api.openapi import openapi_document
 from addchat.api.parse import int_arg, int_value, json_body, socket_id_header, text_arg
-from addchat.extension import db_engine, db_session
+from addchat.context import db_engine, db_session, notification_types, transport_for
+from addchat.errors import error_response, json_blueprint
 from addchat.extensions import limiter
 from addchat.services import messages, settings
 from addchat.services.notify import live_notification_type, notify
-from addchat.services.settings import NOTIFICATION_TYPES
-from addchat.transports import transport_for
 from addchat.users import is_admin, public_user
+
+bp = json_blueprint("addchat_api", __name__)
 
 
 def _send_limit():
@@ -144,7 +143,7 @@ def get_settings():
     """Show the live settings to an admin."""
     if not is_admin(current_user):
         return error_response(403, "forbidden", "Only admins can see AddChat settings.")
-    return jsonify(notification_type=live_notification_type(db_session()), choices=NOTIFICATION_TYPES)
+    return jsonify(notification_type=live_notification_type(db_session()), choices=notification_types())
 
 
 @bp.post("/settings")

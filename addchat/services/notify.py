@@ -4,8 +4,8 @@ import logging
 
 from flask import current_app
 
+from addchat.context import transport_for
 from addchat.services.settings import notification_type
-from addchat.transports import transport_for
 
 log = logging.getLogger(__name__)
 

@@ -3,10 +3,9 @@
 from sqlalchemy import select
 
 from addchat import feed
+from addchat.context import notification_types
 from addchat.models import Setting
 from addchat.services.errors import InvalidInput
-
-NOTIFICATION_TYPES = ("internal", "socketio", "pusher")
 
 
 def get_setting(session, key, default=None):
@@ -22,9 +21,10 @@ def notification_type(session, default):
 
 def set_notification_type(session, value, default):
     """Store a new notification_type and tell every widget through the feed; return changes."""
-    if value not in NOTIFICATION_TYPES:
+    choices = notification_types()
+    if value not in choices:
         raise InvalidInput(
-            f"'notification_type' must be one of {', '.join(NOTIFICATION_TYPES)}.",
+            f"'notification_type' must be one of {', '.join(choices)}.",
             code="invalid_notification_type",
         )
     previous = notification_type(session, default)

@@ -1,24 +1,23 @@
-"""Transports: one interface (base.py), three adapters, looked up by notification_type."""
+"""Transports: the registry, the ONE list of notification_types. One interface (base.py), three adapters.
 
-from flask import current_app
+Each adapter is a folder (or module) of its own that mounts what it needs in its `init_app`:
+socket handlers, blueprints, CLI commands. Everything else reads the list of notification_types
+and the bound transports from the app's state (`addchat.context`), never from a name it knows.
+"""
 
 from addchat.transports.internal import InternalTransport
-from addchat.transports.pusher import PusherTransport
-from addchat.transports.socketio import SocketIOTransport
+from addchat.transports.pusher.adapter import PusherTransport
+from addchat.transports.socketio.adapter import SocketIOTransport
 
-TRANSPORT_CLASSES = {cls.name: cls for cls in (InternalTransport, SocketIOTransport, PusherTransport)}
+# The order admins see them in; the first is the zero-configuration default.
+ADAPTERS = (InternalTransport, SocketIOTransport, PusherTransport)
+NOTIFICATION_TYPES = tuple(adapter.name for adapter in ADAPTERS)
 
 
-def build_transports(app):
-    """Create and bind one instance of every transport for this app."""
-    transports = {}
-    for name, cls in TRANSPORT_CLASSES.items():
-        transport = cls()
+def init_app(app):
+    """Create and bind one instance of every transport for this app (each mounts its own parts)."""
+    bound = app.extensions["addchat"].transports
+    for adapter in ADAPTERS:
+        transport = adapter()
         transport.init_app(app)
-        transports[name] = transport
-    return transports
-
-
-def transport_for(name):
-    """Return this app's transport of that name."""
-    return current_app.extensions["addchat"].transports[name]
+        bound[adapter.name] = transport

@@ -5,9 +5,11 @@ class Transport:
     """Carries committed feed changes to users' widgets and says how widgets connect."""
 
     name = "base"
+    # One line for the admin page: what this mode gives and what it costs.
+    summary = ""
 
     def init_app(self, app):
-        """Bind to the app at start-up (connections, clients)."""
+        """Bind to the app at start-up: clients, and this transport's own blueprints, handlers, commands."""
 
     def publish(self, changes, origin=None):
         """Deliver committed FeedChanges to their users; may fail, the feed stays the truth.
@@ -16,6 +18,10 @@ class Transport:
         socket_id, sent as X-Socket-Id); a transport that can skip that connection does.
         """
         raise NotImplementedError
+
+    def unreachable_reason(self, config):
+        """Say why a process outside the web server (the CLI) cannot push through this transport, or None."""
+        return None
 
     def client_config(self, user):
         """Return what the widget needs to connect for this user (no secrets)."""

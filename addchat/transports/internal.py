@@ -9,6 +9,7 @@ class InternalTransport(Transport):
     """Short polling of GET /addchat/api/poll: the feed row is the delivery."""
 
     name = "internal"
+    summary = "Widgets poll the database every few seconds: no extra server, a request per widget per poll."
 
     def publish(self, changes, origin=None):
         """Do nothing: the committed feed rows are what the next poll returns."""

@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from addchat.extension import ROOT
+from addchat.context import ROOT
 
 STATIC_DIR = ROOT / "static" / "addchat"
 NODE_MODULES = ROOT / "node_modules"

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import ChatBase, User
-from addchat.testing import api_credentials, sign_in
+from testkit import api_credentials, sign_in
 
 CHROMIUM = os.environ.get("ADDCHAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

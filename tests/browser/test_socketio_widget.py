@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.widget_po import Widget
-from tests.realtime.servers import ChatDatabase, ChatSocket, Http, ServerProcess
+from tests.transports.socketio.servers import ChatDatabase, ChatSocket, Http, ServerProcess
 
 MODES = ["eventlet", "gevent"]
 

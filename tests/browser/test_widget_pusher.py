@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from widget_po import Widget
 
 from addchat import create_app
-from addchat.pusher_server import App, BackgroundServer
+from addchat.transports.pusher.server import App, BackgroundServer
 from tests.browser.conftest import LiveServer, seed_demo_users
 
 PUSHER_APP = App("8001", "browser-key", "browser-secret")
@@ -177,10 +177,10 @@ def test_a_lost_trigger_is_caught_up_while_the_socket_stays_connected(open_page,
     app = live_server.app
     transport = app.extensions["addchat"].transports["pusher"]
     app.config["PUSHER_SECRET"] = "wrong-secret"
-    transport.init_app(app)
+    transport.connect(app.config)
     alice_api.send(live_server.ids["bob"], "second, trigger lost")
     app.config["PUSHER_SECRET"] = PUSHER_APP.secret
-    transport.init_app(app)
+    transport.connect(app.config)
     alice_api.send(live_server.ids["bob"], "third, pushed")
 
     expect(bob.message("third, pushed")).to_be_visible()

@@ -1,0 +1,58 @@
+"""The AddChat extension: mounts the chat into a new or an existing Flask app."""
+
+from werkzeug.exceptions import HTTPException
+
+from addchat import admin, cli, transports
+from addchat.api.views import bp as api_bp
+from addchat.context import AddChatState, everyone_can_chat, project_config
+from addchat.errors import json_http_error, register_json_blueprint
+from addchat.extensions import csrf, limiter
+from addchat.extensions import db as default_db
+from addchat.widget import bp as widget_bp
+
+# Settings AddChat owns; a host app gets config.py's default for each it did not set.
+SETTING_PREFIXES = ("ADDCHAT_", "PUSHER_", "SOCKETIO_", "RATELIMIT_")
+
+
+def _default_settings(app):
+    """Give a host app every AddChat setting it did not set itself."""
+    defaults = project_config().Config
+    for key in dir(defaults):
+        if key.startswith(SETTING_PREFIXES):
+            app.config.setdefault(key, getattr(defaults, key))
+
+
+class AddChat:
+    """Flask extension: `AddChat(app, user_model=User)` or `init_app` later."""
+
+    def __init__(self, app=None, **options):
+        self.options = options
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app, **overrides):
+        """Bind AddChat to the app: state, extensions, blueprints, transports (each mounts its own), CLI.
+
+        Options (given here or to the constructor): user_model (required), db, can_chat, admin_check.
+        """
+        _default_settings(app)
+        options = {**self.options, **overrides}
+        if options.get("user_model") is None:
+            raise ValueError("AddChat needs user_model: the host site's Flask-Login user class.")
+        chat_db = options.get("db") or default_db
+        if "sqlalchemy" not in app.extensions:
+            chat_db.init_app(app)
+        app.extensions["addchat"] = AddChatState(
+            user_model=options["user_model"],
+            db=chat_db,
+            can_chat=options.get("can_chat") or everyone_can_chat,
+            admin_check=options.get("admin_check"),
+        )
+        csrf.init_app(app)
+        limiter.init_app(app)
+        register_json_blueprint(app, api_bp, "/addchat/api")
+        app.register_blueprint(widget_bp, url_prefix="/addchat")
+        app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
+        app.register_error_handler(HTTPException, json_http_error)
+        app.cli.add_command(cli.addchat_cli)
+        transports.init_app(app)

@@ -1,0 +1,72 @@
+"""POST /addchat/pusher/auth: pusher-js asks here before joining a private or presence channel.
+
+POST /addchat/pusher/auth/batch signs many channels of one socket in one request: the widget
+joins a presence channel per contact, and one request per channel would cost a page view dozens.
+"""
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from addchat.api.auth import login_required_json
+from addchat.api.parse import SOCKET_ID_RE, json_body
+from addchat.context import db_session, transport_for
+from addchat.errors import error_body, error_response, json_blueprint
+from addchat.extensions import csrf, limiter
+from addchat.services.errors import ChatError
+from addchat.transports.pusher.channels import check_channel
+
+bp = json_blueprint("addchat_pusher", __name__)
+
+
+def _auth_limit():
+    """Read the channel-auth rate limit from config (pusher-js re-authorises on every reconnect)."""
+    return current_app.config["ADDCHAT_AUTH_RATE_LIMIT"]
+
+
+def checked_socket_id(value):
+    """Return a pusher socket_id, or None when it does not look like one."""
+    return value if isinstance(value, str) and SOCKET_ID_RE.match(value) else None
+
+
+@bp.post("/auth")
+@csrf.exempt
+@login_required_json
+@limiter.limit(_auth_limit)
+def auth():
+    """Sign the subscription if the signed-in user may join the channel (the form pusher-js sends)."""
+    # CSRF is checked here, after the sign-in check, so anonymous callers get 401 rather than 400.
+    csrf.protect()
+    socket_id = checked_socket_id(request.form.get("socket_id"))
+    if socket_id is None:
+        return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
+    channel_name = request.form.get("channel_name", "")
+    member = check_channel(db_session(), current_user, channel_name)
+    return jsonify(transport_for("pusher").authenticate(socket_id, channel_name, member))
+
+
+@bp.post("/auth/batch")
+@csrf.exempt
+@login_required_json
+@limiter.limit(_auth_limit)
+def auth_batch():
+    """Sign several channels for one socket: {"socket_id", "channel_names": [...]} in, one answer each out."""
+    csrf.protect()
+    data = json_body()
+    socket_id = checked_socket_id(data.get("socket_id"))
+    if socket_id is None:
+        return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
+    names = data.get("channel_names")
+    most = current_app.config["ADDCHAT_PUSHER_AUTH_BATCH_MAX"]
+    if not isinstance(names, list) or not 1 <= len(names) <= most:
+        return error_response(
+            400, "invalid_channel_names", f"'channel_names' must list 1 to {most} channel names."
+        )
+    session, transport, channels = db_session(), transport_for("pusher"), {}
+    for name in names:
+        try:
+            member = check_channel(session, current_user, name)
+        except ChatError as refusal:
+            channels[str(name)] = {"status": refusal.status, **error_body(refusal.code, refusal.message)}
+            continue
+        channels[name] = {"status": 200, **transport.authenticate(socket_id, name, member)}
+    return jsonify(channels=channels)
