@@ -78,6 +78,8 @@ def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, li
     alice_sockets = pusher_sockets(alice_page, live_server.pusher_port)
     auth_calls = []
     alice_page.on("request", lambda r: "/addchat/pusher/auth" in r.url and auth_calls.append(r.url))
+    contact_lists = []
+    alice_page.on("request", lambda r: r.url.endswith("/addchat/api/contacts") and contact_lists.append(r.url))
     alice_page.goto(live_server.url + "/")
     alice = Widget(alice_page)
     expect(alice.launcher).to_be_visible()
@@ -94,6 +96,8 @@ def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, li
     expect(subtitle).to_have_text("Online")
     expect(bob.contact("Alice Martin").locator(".is-online")).to_have_count(1)
     expect(bob.contact("Carol Diaz").locator(".is-online")).to_have_count(0)
+    # The transport watches the contacts the widget loaded: no second GET /contacts of its own.
+    assert len(contact_lists) == 1, contact_lists
     bob.open_conversation("Alice Martin")
 
     # Typing travels as a client event, peer to peer through the server.

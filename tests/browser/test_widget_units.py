@@ -29,6 +29,7 @@ PRELUDE = """async () => {
                   backoff: await import(base + 'transports/backoff.js'),
                   sync: await import(base + 'transports/sync.js'),
                   timers: await import(base + 'timers.js'),
+                  pusher: await import(base + 'transports/pusher.js'),
                 };
                 BODY
             }"""
@@ -229,3 +230,14 @@ def test_timers_come_from_config_with_defaults(modules):
         "typing_idle_ms": 4000,
         "typing_expires_ms": 6000,
     }
+
+
+def test_pusher_pair_channels_come_from_the_server_template(modules):
+    result = modules(
+        """
+        const tpl = 'presence-addchat.chat.{low}.{high}';
+        return [m.pusher.pairChannelName(tpl, 7, 3), m.pusher.pairChannelName(tpl, 3, 7),
+                m.pusher.pairChannelName('x-{high}-{low}', 12, 9), m.pusher.pairChannelName(undefined, 1, 2)];
+        """
+    )
+    assert result == ["presence-addchat.chat.3.7", "presence-addchat.chat.3.7", "x-12-9", None]

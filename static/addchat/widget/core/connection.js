@@ -9,6 +9,7 @@ export function createConnection(w) {
   let transport = null;
   let gen = 0; // callbacks of a stopped transport are ignored
   let watchedKey = "";
+  let seenOrder = null;
 
   function setStatus(status, detail) {
     const st = store.get();
@@ -20,7 +21,8 @@ export function createConnection(w) {
 
   /** Give the transport the contact ids (no second GET /contacts in a transport), when the set changes. */
   function watchContacts(st) {
-    if (!transport || !transport.watch || !st.order.length) return;
+    if (!transport || !transport.watch || !st.order.length || st.order === seenOrder) return;
+    seenOrder = st.order;
     const key = [...st.order].sort((a, b) => a - b).join(",");
     if (key === watchedKey) return;
     watchedKey = key;
@@ -48,6 +50,7 @@ export function createConnection(w) {
       vendorUrl: (file) => options.staticUrl + "vendor/" + file,
     });
     watchedKey = "";
+    seenOrder = null;
     watchContacts(store.get());
     transport.start(w.chat.tracker.cursor);
   }
