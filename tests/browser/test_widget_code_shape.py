@@ -110,7 +110,9 @@ def long_functions(path, limit=MAX_LINES):
 def test_the_scan_finds_a_long_function_and_ignores_braces_in_literals(tmp_path):
     body = "\n".join(f'  x += "{{{i}";  // }}' for i in range(MAX_LINES))
     sample = tmp_path / "sample.js"
-    sample.write_text(f"export function big(a) {{\n{body}\n}}\nconst re = /[{{]/g;\nconst small = () => {{ return 1; }};\n")
+    sample.write_text(
+        f"export function big(a) {{\n{body}\n}}\nconst re = /[{{]/g;\nconst small = () => {{ return 1; }};\n"
+    )
     assert [(line, length) for line, length, _ in long_functions(sample)] == [(1, MAX_LINES + 2)]
 
 

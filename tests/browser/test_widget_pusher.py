@@ -79,7 +79,9 @@ def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, li
     auth_calls = []
     alice_page.on("request", lambda r: "/addchat/pusher/auth" in r.url and auth_calls.append(r.url))
     contact_lists = []
-    alice_page.on("request", lambda r: r.url.endswith("/addchat/api/contacts") and contact_lists.append(r.url))
+    alice_page.on(
+        "request", lambda r: r.url.endswith("/addchat/api/contacts") and contact_lists.append(r.url)
+    )
     alice_page.goto(live_server.url + "/")
     alice = Widget(alice_page)
     expect(alice.launcher).to_be_visible()
