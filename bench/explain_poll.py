@@ -23,23 +23,27 @@ from bench.seed import bench_app
 INDEX = "ix_addchat_changes_user_seq"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
-# Each seq is one message, written for its recipient and its sender; one seq in 5,000 is a
-# change for everyone (user 0), as a notification_type switch writes.
+# Row g goes to user 1 + g % users at that user's next position, as per-user counters give them;
+# one row in 5,000 is a config change (fanned out to each user at write time, like the others).
 FILL = """
 INSERT INTO addchat_changes (seq, user_id, kind, payload, created_at)
-SELECT (g + 1) / 2,
-       CASE WHEN (g + 1) / 2 % 5000 = 0 THEN 0 ELSE 1 + (g::bigint * 7919) % :users END,
-       'message',
+SELECT 1 + g / :users,
+       1 + g % :users,
+       CASE WHEN g % 5000 = 0 THEN 'config' ELSE 'message' END,
        '{"id":' || g || ',"body":"Message ' || g || '"}',
        now()
-FROM generate_series(1, :rows) AS g
+FROM generate_series(0, :rows - 1) AS g
+"""
+POSITIONS = """
+INSERT INTO addchat_feed_positions (user_id, last_seq)
+SELECT user_id, max(seq) FROM addchat_changes GROUP BY user_id
 """
 
 
 def fill(rows, users):
-    """Write `rows` feed rows for `users` users and analyze the table."""
+    """Write `rows` feed rows for `users` users, set their positions, and analyze the table."""
     db.session.execute(text(FILL), {"rows": rows, "users": users})
-    db.session.execute(text("UPDATE addchat_feed_sequence SET last = :last"), {"last": (rows + 1) // 2})
+    db.session.execute(text(POSITIONS))
     db.session.commit()
     db.session.execute(text("ANALYZE addchat_changes"))
     db.session.commit()
@@ -95,7 +99,7 @@ def main():
             )
             user_id = 42
             seqs = db.session.scalars(
-                text("SELECT seq FROM addchat_changes WHERE user_id IN (:u, 0) ORDER BY seq"), {"u": user_id}
+                text("SELECT seq FROM addchat_changes WHERE user_id = :u ORDER BY seq"), {"u": user_id}
             ).all()
             limit = app.config["ADDCHAT_POLL_BATCH"]
             cases = [
