@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from addchat import sqlite
 from addchat.extensions import csrf, limiter, socketio
 from addchat.extensions import db as default_db
 from addchat.transports import build_transports
@@ -101,6 +102,7 @@ class AddChat:
         chat_db = options.get("db") or default_db
         if "sqlalchemy" not in app.extensions:
             chat_db.init_app(app)
+        sqlite.tune(app, chat_db)
         app.extensions["addchat"] = AddChatState(
             user_model=options["user_model"],
             db=chat_db,
