@@ -55,13 +55,30 @@ class FeedChange:
         return {"seq": self.seq, "type": self.type, "data": self.data}
 
 
-# Bump one user's row and return the new position: one round trip. MariaDB has no UPDATE ...
-# RETURNING; LAST_INSERT_ID(expr) hands the new value back in the UPDATE's own reply instead.
-_BUMP = (
+# Bump the users' rows and return their new positions, in one round trip where the database can.
+# PostgreSQL: the CTE locks the rows in user-id order before the UPDATE changes them (one UPDATE
+# alone may lock them in whatever order its plan visits them). SQLite: writers take the whole
+# database, so order does not matter. MariaDB has no UPDATE ... RETURNING: one UPDATE per user,
+# in id order, and LAST_INSERT_ID(expr) hands the new value back in the UPDATE's own reply.
+_LOCKED = (
+    select(_positions.user_id)
+    .where(_positions.user_id.in_(bindparam("uids", expanding=True)))
+    .order_by(_positions.user_id)
+    .with_for_update()
+    .cte("locked")
+    .prefix_with("MATERIALIZED")
+)
+_BUMP_POSTGRESQL = (
     update(FeedPosition.__table__)
-    .where(_positions.user_id == bindparam("uid"))
+    .where(_positions.user_id == _LOCKED.c.user_id)
     .values(last_seq=_positions.last_seq + 1)
-    .returning(_positions.last_seq)
+    .returning(_positions.user_id, _positions.last_seq)
+)
+_BUMP_SQLITE = (
+    update(FeedPosition.__table__)
+    .where(_positions.user_id.in_(bindparam("uids", expanding=True)))
+    .values(last_seq=_positions.last_seq + 1)
+    .returning(_positions.user_id, _positions.last_seq)
 )
 _BUMP_MYSQL = (
     update(FeedPosition.__table__)
@@ -70,27 +87,20 @@ _BUMP_MYSQL = (
 )
 
 
-def _is_mysql(session):
-    """Tell whether the session's database is MySQL or MariaDB."""
-    return session.connection().dialect.name in ("mysql", "mariadb")
-
-
 def _bump(session, user_ids):
-    """Bump each user's row in the given order; return {user_id: seq}, or None if a row is missing."""
-    positions = {}
-    if _is_mysql(session):
+    """Bump the rows of users given in id order; return {user_id: seq}, or None if a row is missing."""
+    name = session.connection().dialect.name
+    if name in ("mysql", "mariadb"):
+        positions = {}
         for user_id in user_ids:
             result = session.execute(_BUMP_MYSQL, {"uid": user_id})
             if result.rowcount != 1:
                 return None
             positions[user_id] = result.lastrowid
-    else:
-        for user_id in user_ids:
-            seq = session.execute(_BUMP, {"uid": user_id}).scalar()
-            if seq is None:
-                return None
-            positions[user_id] = seq
-    return positions
+        return positions
+    statement = _BUMP_POSTGRESQL if name == "postgresql" else _BUMP_SQLITE
+    positions = dict(session.execute(statement, {"uids": user_ids}).all())
+    return positions if len(positions) == len(user_ids) else None
 
 
 def take_positions(session, user_ids):

@@ -82,7 +82,8 @@ def seed(url, **overrides):
         feed.ensure_positions(db.session, ids)
         with db.engine.begin() as conn:
             conn.execute(text("CREATE TABLE bench_counter (id INTEGER PRIMARY KEY, last BIGINT NOT NULL)"))
-            conn.execute(text("INSERT INTO bench_counter (id, last) VALUES (1, 0)"))
+            # Far above the rows' positions: the modes share the database and its unique index.
+            conn.execute(text("INSERT INTO bench_counter (id, last) VALUES (1, 100000000000)"))
         db.session.remove()
         db.engine.dispose()
     return ids
@@ -97,9 +98,9 @@ def global_counter(session, user_ids):
     return dict.fromkeys(user_ids, seq)
 
 
-def no_ordering(index):
+def no_ordering(index, writers):
     """Positions from a counter of this process alone: unique, unordered, no round trip, no lock."""
-    counter = itertools.count(10**12 * (index + 1))
+    counter = itertools.count(10**12 * (index + 1) + 10**10 * writers)
 
     def take(session, user_ids):
         seq = next(counter)
@@ -108,10 +109,10 @@ def no_ordering(index):
     return take
 
 
-def writer(index, setups, ids, seconds, barrier, results):
+def writer(index, writers, setups, ids, seconds, barrier, results):
     """One writer process: for each mode, send as fast as it can between the barriers."""
     shipped = feed.take_positions
-    takers = {"rows": shipped, "global": global_counter, "none": no_ordering(index)}
+    takers = {"rows": shipped, "global": global_counter, "none": no_ordering(index, writers)}
     rng = random.Random(index)
     for mode, url, overrides in setups:
         app = bench_app(url, **overrides)
@@ -191,7 +192,7 @@ def run_point(setups, ids, writers, seconds, sample_url):
     barrier = context.Barrier(writers + 1)
     results = context.Queue()
     processes = [
-        context.Process(target=writer, args=(n, setups, ids, seconds, barrier, results))
+        context.Process(target=writer, args=(n, writers, setups, ids, seconds, barrier, results))
         for n in range(writers)
     ]
     for process in processes:
