@@ -1,13 +1,14 @@
 """Benchmark feed writes: sends/s through the real service at 1 to 32 writer processes.
 
-    python -m bench.feed_write                       # PostgreSQL, MariaDB, SQLite; about 5 min
-    python -m bench.feed_write --quick               # 2 s per point
+    python -m bench.feed_write                       # PostgreSQL, MariaDB, SQLite; about 6 min
+    python -m bench.feed_write --quick               # 3 s per point
     python -m bench.feed_write --backends postgres --writers 16 --seconds 5
 
 Each backend gets a throwaway database with 1,000 users (each with a feed row, as GET /config
 makes). N writer processes (processes, not threads: the GIL would cap threads) each call
 `post_message` between random pairs of users for a few seconds, a request's work apart from
-HTTP: load the sender, the service's statements, commit, notify, release the session. Modes:
+HTTP: load the sender, the service's statements, commit, notify, release the session. Each point
+runs the modes in alternating slices (--rounds), so load from outside hits them alike. Modes:
 
     rows     the shipped ordering: each user's own position row (addchat/feed.py)
     global   the previous design, for comparison: one counter row for everyone
@@ -109,16 +110,18 @@ def no_ordering(index, writers):
     return take
 
 
-def writer(index, writers, setups, ids, seconds, barrier, results):
-    """One writer process: for each mode, send as fast as it can between the barriers."""
+def writer(index, writers, slices, ids, seconds, barrier, results):
+    """One writer process: for each slice (a mode), send as fast as it can between the barriers."""
     shipped = feed.take_positions
     takers = {"rows": shipped, "global": global_counter, "none": no_ordering(index, writers)}
     rng = random.Random(index)
-    for mode, url, overrides in setups:
-        app = bench_app(url, **overrides)
+    apps = {}
+    for mode, url, overrides in slices:
+        if mode not in apps:
+            apps[mode] = bench_app(url, **overrides)
         feed.take_positions = takers.get(mode, shipped)
         latencies = []
-        with app.app_context():
+        with apps[mode].app_context():
 
             def send():
                 sender_id, recipient_id = rng.sample(ids, 2)
@@ -135,7 +138,6 @@ def writer(index, writers, setups, ids, seconds, barrier, results):
                 send()
                 latencies.append(time.perf_counter() - began)
             elapsed = time.monotonic() - started
-            db.engine.dispose()
         results.put((mode, len(latencies), elapsed, latencies))
         barrier.wait()
 
@@ -175,57 +177,64 @@ class LockSampler:
                 self.busy += int(busy)
                 time.sleep(SAMPLE_EVERY)
 
-    def share(self):
-        """Return the share of busy samples that waited on a lock (None when not measured)."""
-        if self.query is None:
-            return None
-        return self.waiting / self.busy if self.busy else 0.0
-
     def close(self):
         """Release the sampler's connection."""
         self.engine.dispose()
 
 
-def run_point(setups, ids, writers, seconds, sample_url):
-    """Run every mode at one writer count; return one row per mode."""
+def run_point(setups, ids, writers, seconds, sample_url, rounds):
+    """Run every mode at one writer count, in alternating slices so outside load hits each alike."""
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(writers + 1)
     results = context.Queue()
+    slices = list(setups) * rounds
+    slice_seconds = seconds / rounds
     processes = [
-        context.Process(target=writer, args=(n, writers, setups, ids, seconds, barrier, results))
+        context.Process(target=writer, args=(n, writers, slices, ids, slice_seconds, barrier, results))
         for n in range(writers)
     ]
     for process in processes:
         process.start()
-    rows = []
+    totals = {
+        mode: {"sends": 0, "seconds": 0.0, "latencies": [], "waiting": 0, "busy": 0} for mode, *_ in setups
+    }
     try:
-        for mode, _url, _overrides in setups:
+        for mode, _url, _overrides in slices:
             sampler = LockSampler(sample_url) if sample_url else None
             barrier.wait(timeout=300)
             if sampler:
-                sampler.sample_until(time.monotonic() + seconds)
+                sampler.sample_until(time.monotonic() + slice_seconds)
                 sampler.close()
-            done = [results.get(timeout=seconds + 120) for _ in range(writers)]
+            done = [results.get(timeout=slice_seconds + 120) for _ in range(writers)]
             barrier.wait(timeout=120)
-            sends = sum(count for _mode, count, _elapsed, _lat in done)
-            elapsed = max(elapsed for _mode, _count, elapsed, _lat in done)
-            latencies = sorted(itertools.chain.from_iterable(lat for *_rest, lat in done))
-            rows.append(
-                {
-                    "writers": writers,
-                    "mode": mode,
-                    "sends_per_s": sends / elapsed,
-                    "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
-                    "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
-                    "lock_wait": sampler.share() if sampler else None,
-                    "load": os.getloadavg()[0],
-                }
-            )
+            total = totals[mode]
+            total["sends"] += sum(count for _mode, count, _elapsed, _lat in done)
+            total["seconds"] += max(elapsed for _mode, _count, elapsed, _lat in done)
+            total["latencies"] += itertools.chain.from_iterable(lat for *_rest, lat in done)
+            if sampler:
+                total["waiting"] += sampler.waiting
+                total["busy"] += sampler.busy
     finally:
         for process in processes:
             process.join(timeout=60)
             if process.is_alive():
                 process.terminate()
+    rows = []
+    for mode, total in totals.items():
+        latencies = sorted(total["latencies"])
+        rows.append(
+            {
+                "writers": writers,
+                "mode": mode,
+                "sends_per_s": total["sends"] / total["seconds"],
+                "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
+                "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0.0,
+                "lock_wait": (total["waiting"] / total["busy"] if total["busy"] else 0.0)
+                if sample_url
+                else None,
+                "load": os.getloadavg()[0],
+            }
+        )
     return rows
 
 
@@ -291,11 +300,12 @@ def main():
     )
     parser.add_argument("--backends", default="postgres,mysql,sqlite", help="comma-separated")
     parser.add_argument("--writers", default="1,4,16,32", help="comma-separated writer counts")
-    parser.add_argument("--seconds", type=float, default=4.0, help="seconds per point")
-    parser.add_argument("--quick", action="store_true", help="2 s per point")
+    parser.add_argument("--seconds", type=float, default=6.0, help="seconds per mode and writer count")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating slices the seconds are cut into")
+    parser.add_argument("--quick", action="store_true", help="3 s per point, in 3 slices")
     parser.add_argument("--no-cpu", action="store_true", help="skip the CPU-per-request section")
     args = parser.parse_args()
-    seconds = 2.0 if args.quick else args.seconds
+    seconds = 3.0 if args.quick else args.seconds
     counts = [int(n) for n in args.writers.split(",")]
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(
@@ -319,8 +329,8 @@ def main():
             ]
             rows = []
             for writers in counts:
-                rows += run_point(setups, ids, writers, seconds, None)
-            print_rows(backend, [r for r in rows])
+                rows += run_point(setups, ids, writers, seconds, None, args.rounds)
+            print_rows(backend, rows)
             if not args.no_cpu:
                 cpu.append(
                     ("sqlite (WAL)", cpu_per_request(f"sqlite:///{RESULTS / 'feed-write-cpu.sqlite'}"))
@@ -333,7 +343,7 @@ def main():
             setups = [(mode, url, {}) for mode in SERVER_MODES]
             rows = []
             for writers in counts:
-                rows += run_point(setups, ids, writers, seconds, url)
+                rows += run_point(setups, ids, writers, seconds, url, args.rounds)
             print_rows(backend, rows)
             if not args.no_cpu:
                 cpu.append((backend, cpu_per_request(url)))
