@@ -28,7 +28,9 @@ import multiprocessing
 import os
 import random
 import statistics
+import sys
 import time
+import traceback
 import uuid
 
 from sqlalchemy import create_engine, insert, select, text
@@ -51,6 +53,7 @@ USERS = 1000
 SERVER_MODES = ("rows", "global", "none")
 SQLITE_MODES = ("rows-default-journal", "rows-wal")
 SAMPLE_EVERY = 0.05
+BARRIER_TIMEOUT = 300
 
 
 def bench_app(url, **overrides):
@@ -117,29 +120,36 @@ def writer(index, writers, slices, ids, seconds, barrier, results):
     rng = random.Random(index)
     apps = {}
     for mode, url, overrides in slices:
-        if mode not in apps:
-            apps[mode] = bench_app(url, **overrides)
-        feed.take_positions = takers.get(mode, shipped)
-        latencies = []
-        with apps[mode].app_context():
+        try:
+            if mode not in apps:
+                apps[mode] = bench_app(url, **overrides)
+            feed.take_positions = takers.get(mode, shipped)
+            latencies = []
+            with apps[mode].app_context():
 
-            def send():
-                sender_id, recipient_id = rng.sample(ids, 2)
-                sender = db.session.get(User, sender_id)
-                post_message(db.session, sender, recipient_id, "hello", client_id=uuid.uuid4().hex)
-                db.session.remove()
+                def send():
+                    sender_id, recipient_id = rng.sample(ids, 2)
+                    sender = db.session.get(User, sender_id)
+                    post_message(db.session, sender, recipient_id, "hello", client_id=uuid.uuid4().hex)
+                    db.session.remove()
 
-            send()  # warm up: connection, dialect, statement caches
-            barrier.wait()
-            started = time.monotonic()
-            deadline = started + seconds
-            while time.monotonic() < deadline:
-                began = time.perf_counter()
-                send()
-                latencies.append(time.perf_counter() - began)
-            elapsed = time.monotonic() - started
-        results.put((mode, len(latencies), elapsed, latencies))
-        barrier.wait()
+                send()  # warm up: connection, dialect, statement caches
+                barrier.wait(timeout=BARRIER_TIMEOUT)
+                started = time.monotonic()
+                deadline = started + seconds
+                while time.monotonic() < deadline:
+                    began = time.perf_counter()
+                    send()
+                    latencies.append(time.perf_counter() - began)
+                elapsed = time.monotonic() - started
+                # One connection per writer at a time: 32 writers x 3 pools would pass max_connections.
+                db.engine.dispose()
+            results.put((mode, len(latencies), elapsed, latencies))
+            barrier.wait(timeout=BARRIER_TIMEOUT)
+        except Exception:
+            results.put((mode, None, 0.0, traceback.format_exc()))
+            barrier.abort()
+            return
 
 
 class LockSampler:
@@ -198,6 +208,7 @@ def run_point(setups, ids, writers, seconds, sample_url, rounds):
     totals = {
         mode: {"sends": 0, "seconds": 0.0, "latencies": [], "waiting": 0, "busy": 0} for mode, *_ in setups
     }
+    print(f"  {writers} writers...", file=sys.stderr, flush=True)
     try:
         for mode, _url, _overrides in slices:
             sampler = LockSampler(sample_url) if sample_url else None
@@ -206,6 +217,9 @@ def run_point(setups, ids, writers, seconds, sample_url, rounds):
                 sampler.sample_until(time.monotonic() + slice_seconds)
                 sampler.close()
             done = [results.get(timeout=slice_seconds + 120) for _ in range(writers)]
+            failed = [lat for _mode, count, _elapsed, lat in done if count is None]
+            if failed:
+                raise RuntimeError(f"a writer failed:\n{failed[0]}")
             barrier.wait(timeout=120)
             total = totals[mode]
             total["sends"] += sum(count for _mode, count, _elapsed, _lat in done)
@@ -214,6 +228,9 @@ def run_point(setups, ids, writers, seconds, sample_url, rounds):
             if sampler:
                 total["waiting"] += sampler.waiting
                 total["busy"] += sampler.busy
+    except Exception:
+        barrier.abort()
+        raise
     finally:
         for process in processes:
             process.join(timeout=60)
