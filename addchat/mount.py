@@ -2,21 +2,21 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, transports
+from addchat import admin, cli, settings, transports
 from addchat.api.views import bp as api_bp
-from addchat.context import AddChatState, everyone_can_chat, project_config
+from addchat.context import AddChatState, everyone_can_chat
 from addchat.errors import json_http_error, register_json_blueprint
 from addchat.extensions import csrf, limiter
 from addchat.extensions import db as default_db
 from addchat.widget import bp as widget_bp
 
-# Settings AddChat owns; a host app gets config.py's default for each it did not set.
+# Settings AddChat owns; a host app gets the package's default (addchat/settings.py) for each it did not set.
 SETTING_PREFIXES = ("ADDCHAT_", "PUSHER_", "SOCKETIO_", "RATELIMIT_")
 
 
 def _default_settings(app):
     """Give a host app every AddChat setting it did not set itself."""
-    defaults = project_config().Config
+    defaults = settings.Config
     for key in dir(defaults):
         if key.startswith(SETTING_PREFIXES):
             app.config.setdefault(key, getattr(defaults, key))

@@ -4,15 +4,15 @@ its own templates (templates/addchat/admin/, with their own base layout) and its
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
-from addchat.context import ROOT, db_session, state
+from addchat.context import RESOURCES, db_session, state
 from addchat.services.notify import live_notification_type
 from addchat.users import is_admin
 
 bp = Blueprint(
     "addchat_admin",
     __name__,
-    template_folder=str(ROOT / "templates"),
-    static_folder=str(ROOT / "static" / "addchat" / "admin"),
+    template_folder=str(RESOURCES / "templates"),
+    static_folder=str(RESOURCES / "static" / "addchat" / "admin"),
     static_url_path="/static",
 )
 
