@@ -4,7 +4,7 @@ from flask import Flask
 
 from addchat import demo, settings
 from addchat.context import IN_CHECKOUT, RESOURCES
-from addchat.extensions import db, login_manager, migrate
+from addchat.extensions import csrf, db, login_manager, migrate
 from addchat.models import User
 from addchat.mount import AddChat
 
@@ -41,6 +41,8 @@ def create_app(config=None):
     migrate.init_app(app, db, directory=str(RESOURCES / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "demo.login"
+    # The demo site protects its own forms app-wide, as a host site may; AddChat checks its own.
+    csrf.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id):

@@ -6,8 +6,8 @@ from addchat import admin, cli, settings, transports
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat
 from addchat.errors import json_http_error, register_json_blueprint
-from addchat.extensions import csrf, limiter
 from addchat.extensions import db as default_db
+from addchat.extensions import limiter
 from addchat.widget import bp as widget_bp
 
 # Settings AddChat owns; a host app gets the package's default (addchat/settings.py) for each it did not set.
@@ -47,8 +47,10 @@ class AddChat:
             db=chat_db,
             can_chat=options.get("can_chat") or everyone_can_chat,
             admin_check=options.get("admin_check"),
+            host_http_error_handler=app.error_handler_spec[None][None].get(HTTPException),
         )
-        csrf.init_app(app)
+        # No app-wide CSRFProtect: AddChat's blueprints check their own tokens (addchat/protect.py),
+        # so the host's other forms and routes behave exactly as before.
         limiter.init_app(app)
         register_json_blueprint(app, api_bp, "/addchat/api")
         app.register_blueprint(widget_bp, url_prefix="/addchat")

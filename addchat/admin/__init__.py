@@ -3,6 +3,7 @@ its own templates (templates/addchat/admin/, with their own base layout) and its
 
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from addchat.context import RESOURCES, db_session, state
 from addchat.services.notify import live_notification_type
@@ -33,4 +34,5 @@ def index():
         home=host_has_home(),
         notification_type=live_notification_type(db_session()),
         choices=[(name, transport.summary) for name, transport in state().transports.items()],
+        csrf=generate_csrf(),
     )
