@@ -34,6 +34,8 @@ class AddChatState:
     transports: dict = field(default_factory=dict)
     # URL prefixes whose errors answer in JSON (errors.register_json_blueprint fills it).
     json_prefixes: list = field(default_factory=list)
+    # The dashboard's counters (addchat.stats): in Redis, or in this process's memory.
+    counters: Any = None
     # The host's own handler of HTTPException, if it had one: AddChat's defers to it off its paths.
     host_http_error_handler: Callable | None = None
 

@@ -28,6 +28,9 @@ def check_csrf():
 
 
 def check_csrf_after_sign_in():
-    """Check CSRF for signed-in callers; an anonymous write is answered 401 by the view (nothing written)."""
-    if current_user.is_authenticated:
+    """Check CSRF for signed-in callers; an anonymous write is answered 401 by the view (nothing written).
+
+    Reads (the poll above all: one SELECT and nothing else) never load the user here.
+    """
+    if request.method not in SAFE_METHODS and current_user.is_authenticated:
         check_csrf()

@@ -39,6 +39,9 @@ class Config:
     ADDCHAT_POLL_INTERVAL_MS = _env_int("ADDCHAT_POLL_INTERVAL_MS", 3000)
     ADDCHAT_POLL_BATCH = _env_int("ADDCHAT_POLL_BATCH", 200)
     ADDCHAT_HISTORY_PAGE = 30
+    # The widget's panel title and accent colour until an admin stores others ("": the widget's own).
+    ADDCHAT_WIDGET_TITLE = os.environ.get("ADDCHAT_WIDGET_TITLE", "")
+    ADDCHAT_WIDGET_COLOR = os.environ.get("ADDCHAT_WIDGET_COLOR", "")
     # notification_type used until an admin stores another one in the settings table.
     ADDCHAT_DEFAULT_NOTIFICATION_TYPE = os.environ.get("ADDCHAT_NOTIFICATION_TYPE", "internal")
     # Host-site user model columns shown in the widget.
@@ -98,10 +101,15 @@ class Config:
     PUSHER_WS_PORT = _env_int("PUSHER_WS_PORT", 0) or None
     # Seconds a trigger may take before it is logged as failed (widgets then catch up by polling).
     PUSHER_TIMEOUT = _env_int("PUSHER_TIMEOUT", 5)
+    # Seconds the admin page waits for the Pusher server's channel listing (is it there? who is on?).
+    ADDCHAT_PUSHER_PROBE_TIMEOUT = _env_int("ADDCHAT_PUSHER_PROBE_TIMEOUT", 2)
     # The built-in Pusher-protocol server (`flask addchat pusher-server`); Redis shares it across instances.
     PUSHER_SERVER_HOST = os.environ.get("PUSHER_SERVER_HOST", "127.0.0.1")
     PUSHER_SERVER_PORT = _env_int("PUSHER_SERVER_PORT", 6001)
     PUSHER_SERVER_REDIS_URL = os.environ.get("PUSHER_SERVER_REDIS_URL")
+    # Where the dashboard's counters (polls, push failures) live: redis://... shares them across
+    # processes; unset, the Socket.IO message queue's Redis if there is one, else this process's memory.
+    ADDCHAT_STATS_REDIS_URL = os.environ.get("ADDCHAT_STATS_REDIS_URL")
     # Most channels one POST /addchat/pusher/auth/batch may sign (the widget watches up to 100 contacts).
     ADDCHAT_PUSHER_AUTH_BATCH_MAX = _env_int("ADDCHAT_PUSHER_AUTH_BATCH_MAX", 101)
 
