@@ -12,6 +12,7 @@ import logging
 import sys
 
 import pusher
+import requests
 from flask import current_app, url_for
 
 from addchat import stats
@@ -62,6 +63,17 @@ def change_events(changes, origin=None):
             event["socket_id"] = origin
         events.append(event)
     return events
+
+
+def describe(error):
+    """Say in a few words why the Pusher server's HTTP API failed (no URL: it carries a signature)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout | requests.exceptions.ReadTimeout):
+        return "no answer in time"
+    if isinstance(error, requests.exceptions.ConnectionError):
+        return "cannot connect (is `flask addchat pusher-server` running?)"
+    if isinstance(error, pusher.errors.PusherBadAuth | pusher.errors.PusherForbidden):
+        return f"it refused these credentials ({error})"[:200]
+    return f"{type(error).__name__}: {error}"[:200]
 
 
 class PusherTransport(Transport):
@@ -118,7 +130,7 @@ class PusherTransport(Transport):
         try:
             self.channels()
         except Exception as error:  # noqa: BLE001 - any failure means widgets could not connect either
-            return f"The Pusher server at {self.server_name} does not answer: {type(error).__name__}: {error}"
+            return f"The Pusher server at {self.server_name} does not answer: {describe(error)}."
         return None
 
     def live_stats(self):
@@ -131,7 +143,7 @@ class PusherTransport(Transport):
             except pusher.errors.PusherBadRequest:
                 channels = self.channels()  # Pusher Channels without subscription counting enabled
         except Exception as error:  # noqa: BLE001 - shown on the dashboard as it is
-            return {"error": f"{type(error).__name__}: {error}"[:300]}
+            return {"error": describe(error)}
         return {
             "connections": channels.get(EVERYONE_CHANNEL, {}).get("subscription_count"),
             "online_users": sum(1 for name in channels if USER_CHANNEL_RE.match(name)),
