@@ -11,7 +11,8 @@ from addchat.extensions import limiter
 from addchat.widget import bp as widget_bp
 
 # Settings AddChat owns; a host app gets the package's default (addchat/settings.py) for each it did not set.
-SETTING_PREFIXES = ("ADDCHAT_", "PUSHER_", "SOCKETIO_", "RATELIMIT_")
+# Not RATELIMIT_*: Flask-Limiter reads those app-wide, so a host's own limiter would change with them.
+SETTING_PREFIXES = ("ADDCHAT_", "PUSHER_", "SOCKETIO_")
 
 
 def _default_settings(app):

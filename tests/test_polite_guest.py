@@ -2,6 +2,8 @@
 
 import pytest
 from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -27,7 +29,7 @@ class Person(UserMixin, GuestBase):
     name: Mapped[str] = mapped_column(String(80))
 
 
-def build_host(tmp_path, with_addchat, host_csrf=False):
+def build_host(tmp_path, with_addchat, host_csrf=False, host_limits=False):
     """A host site with its own POST form and its own error page; AddChat mounted or not."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     host_db = SQLAlchemy(model_class=GuestBase)
@@ -50,6 +52,9 @@ def build_host(tmp_path, with_addchat, host_csrf=False):
 
     if with_addchat:
         AddChat(app, user_model=Person, db=host_db)
+    if host_limits:
+        # The host's own limiter, bound after AddChat: it must find the app config as the host left it.
+        Limiter(get_remote_address, app=app, default_limits=["100/minute"], storage_uri="memory://")
     with app.app_context():
         GuestBase.metadata.create_all(host_db.engine)
         if with_addchat:
@@ -67,9 +72,10 @@ def message_count(app):
         return app.host_db.session.execute(select(func.count()).select_from(Message)).scalar()
 
 
-def test_the_hosts_own_form_answers_exactly_as_without_addchat(tmp_path):
-    bare = build_host(tmp_path / "a", with_addchat=False)
-    hosted = build_host(tmp_path / "b", with_addchat=True)
+@pytest.mark.parametrize("host_limits", [False, True], ids=["host-without-limiter", "host-with-limiter"])
+def test_the_hosts_own_form_answers_exactly_as_without_addchat(tmp_path, host_limits):
+    bare = build_host(tmp_path / "a", with_addchat=False, host_limits=host_limits)
+    hosted = build_host(tmp_path / "b", with_addchat=True, host_limits=host_limits)
     for app in (bare, hosted):
         client = app.test_client()
         sign_in(client, 1)  # a signed-in member posting the host's form
