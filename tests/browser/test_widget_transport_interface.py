@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from widget_po import Widget
 
 FAKE_TRANSPORT = """
-import { catchUp } from "./index.js";
+import { catchUp } from "./sync.js";
 
 export function createTransport({ config, api, getCursor, onChange, onStatus, onTyping, onPresence }) {
   const probe = (window.__fakeTransport = { type: config.notification_type, sent: [], started: null });

@@ -187,7 +187,6 @@ class PusherTransport(Transport):
             "auth_batch_endpoint": url_for("addchat_pusher.auth_batch"),
             "user_channel": user_channel(user.id),
             "everyone_channel": EVERYONE_CHANNEL,
-            "chat_channel_prefix": CHAT_CHANNEL_TEMPLATE.format(kind="presence", low="", high="")[:-1],
             # The pair channel's name with {low} and {high} user ids to fill in (lower id first).
             "chat_channel_template": CHAT_CHANNEL_TEMPLATE.format(
                 kind="presence", low="{low}", high="{high}"

@@ -1,7 +1,9 @@
 /**
  * Transports: how the widget learns about changes. One module per notification_type
- * (`internal.js`, later `socketio.js`, `pusher.js`) in this folder, chosen by
+ * (`internal.js`, `socketio.js`, `pusher.js`) in this folder, chosen by
  * GET /addchat/api/config -> notification_type, loaded with loadTransport(type).
+ * Shared by them: `sync.js` (the feed-sync rules of push transports: confirmed cursor,
+ * catch-up, push verification, "ref" pushes, 401) and `backoff.js` (retry delays).
  *
  * ── Interface every transport module implements ────────────────────────────────────
  *
@@ -24,20 +26,26 @@
  *     start(cursor),              // begin delivering changes after `cursor`
  *     stop(),                     // stop everything (timers, sockets, listeners); idempotent
  *     wake?(),                    // optional: something happened, check for changes now
- *     sendTyping?(peerId, isTyping) // optional: tell peerId whether I am typing. The widget
- *                                   //   throttles it: true at most every 3 s while typing,
- *                                   //   false after 4 s idle, on send, or when the text is cleared
+ *     sendTyping?(peerId, isTyping) // optional: tell peerId whether I am typing. Only send:
+ *                                   //   the widget decides when (../core/typing.js): true at most
+ *                                   //   every typing_repeat_ms while typing, false after
+ *                                   //   typing_idle_ms idle, on send, or when the text is cleared
+ *     watch?(ids)                 // optional: the widget's contact ids, whose presence to show;
+ *                                   //   called again when the list changes (no GET /contacts here)
  *   }
  *
  *  Typing and presence are store state (state.typing[userId], state.presence[userId]); the
  *  conversation header shows "… is typing" / "Online" and avatars get an online dot from it.
- *  onTyping(true) expires by itself after 6 s in case the "stopped" event is lost.
+ *  The widget expires onTyping(true) after typing_expires_ms in case "stopped" is lost, and
+ *  clears it when the peer's message arrives or the connection is not "online".
+ *  Timers come from GET config -> sync (../timers.js), never from constants in a transport.
  *
  * ── Rules ──────────────────────────────────────────────────────────────────────────
  *  - The feed (GET poll?cursor=N -> {cursor, changes, more}) is the source of truth.
- *    Push transports carry the same {seq, type, data} changes; after every (re)connect
- *    they first catch up with catchUp() below from getCursor(), then deliver pushes.
- *    Deliver changes gap-free and in seq order.
+ *    Push transports carry the same {seq, type, data} changes and leave the rules to
+ *    createFeedSync() in ./sync.js: after every (re)connect, catch up from the confirmed
+ *    cursor (pushes held meanwhile, released in seq order), confirm pushes with a settle
+ *    poll and a safety poll. Deliver changes in seq order.
  *  - Change types the widget knows: "message", "seen", "message_deleted", "config";
  *    anything else is ignored by the store, so just pass it on.
  *  - A "config" change makes the widget stop() the transport, re-read config, and start
@@ -45,7 +53,7 @@
  *  - 401 means the user signed out: report onStatus("offline", {reason: "unauthorized"})
  *    and stop retrying.
  *  - Report "online" once connected and caught up, "reconnecting" on any failure while
- *    retrying (with backoff, see backoffDelay), "connecting" before the first success.
+ *    retrying (with backoff, see ./backoff.js), "connecting" before the first success.
  */
 
 const KNOWN = new Set(["internal", "socketio", "pusher"]);
@@ -60,25 +68,4 @@ export async function loadTransport(type) {
     }
   }
   return import("./internal.js");
-}
-
-/**
- * Fetch every change after getCursor() through GET poll (following `more`) and hand them
- * to onChange. Resolves with the final cursor. Push transports call this after connecting.
- */
-export async function catchUp({ api, getCursor, onChange, signal }) {
-  for (let i = 0; i < 100; i++) {
-    const res = await api.get("poll", { cursor: getCursor() }, { signal });
-    onChange(res.changes || [], res.cursor);
-    if (!res.more) return res.cursor;
-  }
-  return getCursor();
-}
-
-/** Exponential backoff with jitter, honouring Retry-After (seconds) when the server sent one. */
-export function backoffDelay(attempt, baseMs, error, maxMs = 60000) {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 8));
-  const jittered = exp * (0.8 + Math.random() * 0.4);
-  const retryAfter = error && error.retryAfter ? error.retryAfter * 1000 : 0;
-  return Math.max(Math.min(jittered, maxMs), retryAfter);
 }

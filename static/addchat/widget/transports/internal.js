@@ -3,7 +3,7 @@
 // becomes visible, the window gets focus or the browser comes back online.
 // Interface: see ./index.js.
 
-import { backoffDelay } from "./index.js";
+import { backoffDelay } from "./backoff.js";
 
 export function createTransport({ config, api, getCursor, onChange, onStatus }) {
   const interval = Math.max(250, Number(config.poll_interval_ms) || 3000);

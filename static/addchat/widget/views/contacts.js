@@ -3,8 +3,25 @@
 import { h, icon, avatar, show, reconcile } from "../dom.js";
 import { parseTime } from "../time.js";
 
+const SEARCH_DEBOUNCE_MS = 200;
+
 export function createContactsView(ctx) {
-  const { t, fmt, chat } = ctx;
+  const v = { ctx, ...buildDom(ctx.t), nodes: new Map() };
+  bindSearch(v);
+  bindListKeys(v);
+  v.errorRetry.addEventListener("click", () => ctx.chat.loadContacts());
+  return {
+    el: v.el,
+    render: (st, prev, force = false) => render(v, st, prev, force),
+    focus: (peerId) => {
+      const btn = peerId != null && v.list.querySelector(`button[data-id="${Number(peerId)}"]`);
+      (btn || v.input).focus();
+    },
+  };
+}
+
+/** The view's elements (built once; render() only updates them). */
+function buildDom(t) {
   const input = h("input", {
     type: "search",
     class: "search-input",
@@ -18,7 +35,7 @@ export function createContactsView(ctx) {
   const loading = h("div", { class: "state", role: "status" }, h("span", { class: "spinner spinner-lg" }), h("span", { text: t("loading") }));
   const emptyText = h("p");
   const empty = h("div", { class: "state state-empty" }, icon("chat", "icon state-icon"), emptyText);
-  const errorRetry = h("button", { class: "link-btn", type: "button", text: ctx.t("retry") });
+  const errorRetry = h("button", { class: "link-btn", type: "button", text: t("retry") });
   const error = h("div", { class: "state", role: "alert" }, h("p", {}, h("span", { text: t("errorLoading") }), errorRetry));
   const el = h(
     "div",
@@ -26,29 +43,28 @@ export function createContactsView(ctx) {
     h("div", { class: "searchbar" }, icon("search", "icon search-icon"), input),
     h("div", { class: "scroll" }, list, loading, empty, error),
   );
-  const nodes = new Map();
-  let debounce = null;
+  return { input, list, loading, emptyText, empty, errorRetry, error, el };
+}
 
+/** Search as you type (debounced); ArrowDown goes into the list, Enter opens the first match. */
+function bindSearch({ ctx, input, list }) {
+  let debounce = null;
   input.addEventListener("input", () => {
     clearTimeout(debounce);
     const q = input.value;
-    debounce = setTimeout(() => chat.search(q), 200);
+    debounce = setTimeout(() => ctx.chat.search(q), SEARCH_DEBOUNCE_MS);
   });
   input.addEventListener("keydown", (e) => {
-    if (e.key === "ArrowDown") {
-      const first = list.querySelector("button");
-      if (first) {
-        e.preventDefault();
-        first.focus();
-      }
-    } else if (e.key === "Enter") {
-      const first = list.querySelector("button");
-      if (first) {
-        e.preventDefault();
-        first.click();
-      }
-    }
+    const first = list.querySelector("button");
+    if (!first || (e.key !== "ArrowDown" && e.key !== "Enter")) return;
+    e.preventDefault();
+    if (e.key === "ArrowDown") first.focus();
+    else first.click();
   });
+}
+
+/** Arrow keys, Home and End move between contacts; up from the first goes back to search. */
+function bindListKeys({ ctx, input, list }) {
   list.addEventListener("keydown", (e) => {
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "Home" && e.key !== "End") return;
     const buttons = [...list.querySelectorAll("button")];
@@ -60,76 +76,74 @@ export function createContactsView(ctx) {
     next = Math.min(next, buttons.length - 1);
     buttons[next].focus();
   });
-  errorRetry.addEventListener("click", () => chat.loadContacts());
+}
 
-  function create(c) {
-    const name = h("span", { class: "c-name" });
-    const time = h("time", { class: "c-time" });
-    const preview = h("span", { class: "c-preview" });
-    const count = h("span", { class: "c-unread", "aria-hidden": "true" });
-    const btn = h(
-      "button",
-      { class: "contact", type: "button", "data-id": c.id, onclick: () => ctx.actions.openConversation(c.id) },
-      h("span", { class: "c-avatar" }),
-      h("span", { class: "c-main" }, h("span", { class: "c-row" }, name, time), h("span", { class: "c-row" }, preview, count)),
-    );
-    const li = h("li", {}, btn);
-    li._parts = { btn, name, time, preview, count, av: btn.firstChild };
-    return li;
+function createRow(ctx, c) {
+  const name = h("span", { class: "c-name" });
+  const time = h("time", { class: "c-time" });
+  const preview = h("span", { class: "c-preview" });
+  const count = h("span", { class: "c-unread", "aria-hidden": "true" });
+  const btn = h(
+    "button",
+    { class: "contact", type: "button", "data-id": c.id, onclick: () => ctx.actions.openConversation(c.id) },
+    h("span", { class: "c-avatar" }),
+    h("span", { class: "c-main" }, h("span", { class: "c-row" }, name, time), h("span", { class: "c-row" }, preview, count)),
+  );
+  const li = h("li", {}, btn);
+  li._parts = { btn, name, time, preview, count, av: btn.firstChild };
+  return li;
+}
+
+function updateRow(ctx, li, { c, online, now }) {
+  const { t, fmt } = ctx;
+  const p = li._parts;
+  if (li._c !== c) {
+    li._c = c;
+    updateContact(ctx, p, c);
   }
+  const last = c.last_message;
+  const when = last ? parseTime(last.created_at) : null;
+  p.time.textContent = when ? fmt.short(when, now) : "";
+  if (when) p.time.dateTime = when.toISOString();
+  p.av.firstChild.classList.toggle("is-online", online);
+  const label = [c.name];
+  if (online) label.push(t("online"));
+  if (c.unread > 0) label.push(t("unread", { n: c.unread }));
+  if (c.last_message) label.push(p.preview.textContent);
+  if (p.time.textContent) label.push(p.time.textContent);
+  p.btn.setAttribute("aria-label", label.join(", "));
+}
 
-  function update(li, { c, online, now }) {
-    const p = li._parts;
-    if (li._c !== c) {
-      li._c = c;
-      p.name.textContent = c.name;
-      p.av.replaceChildren(avatar(c, "md"));
-      const last = c.last_message;
-      let previewText = "";
-      if (last) {
-        const prefix = last.from_id === chat.me.id ? t("youPrefix") : "";
-        previewText = prefix + (last.deleted ? t("deleted") : String(last.body || "").replace(/\s+/g, " "));
-      }
-      p.preview.textContent = previewText || t("noMessagesYet");
-      p.preview.classList.toggle("is-empty", !previewText);
-      p.count.textContent = c.unread > 99 ? "99+" : String(c.unread || 0);
-      show(p.count, c.unread > 0);
-      p.btn.classList.toggle("has-unread", c.unread > 0);
-    }
-    const last = c.last_message;
-    const when = last ? parseTime(last.created_at) : null;
-    p.time.textContent = when ? fmt.short(when, now) : "";
-    if (when) p.time.dateTime = when.toISOString();
-    p.av.firstChild.classList.toggle("is-online", online);
-    const label = [c.name];
-    if (online) label.push(t("online"));
-    if (c.unread > 0) label.push(t("unread", { n: c.unread }));
-    if (c.last_message) label.push(p.preview.textContent);
-    if (p.time.textContent) label.push(p.time.textContent);
-    p.btn.setAttribute("aria-label", label.join(", "));
+/** Name, avatar, preview and unread count (run when the contact record changed). */
+function updateContact({ t, chat }, p, c) {
+  p.name.textContent = c.name;
+  p.av.replaceChildren(avatar(c, "md"));
+  const last = c.last_message;
+  let previewText = "";
+  if (last) {
+    const prefix = last.from_id === chat.me.id ? t("youPrefix") : "";
+    previewText = prefix + (last.deleted ? t("deleted") : String(last.body || "").replace(/\s+/g, " "));
   }
+  p.preview.textContent = previewText || t("noMessagesYet");
+  p.preview.classList.toggle("is-empty", !previewText);
+  p.count.textContent = c.unread > 99 ? "99+" : String(c.unread || 0);
+  show(p.count, c.unread > 0);
+  p.btn.classList.toggle("has-unread", c.unread > 0);
+}
 
-  function render(st, prev, force = false) {
-    if (!force && st.contacts === prev.contacts && st.order === prev.order && st.search === prev.search && st.presence === prev.presence && st.contactsStatus === prev.contactsStatus) return;
-    const ids = st.search ? st.search.ids || [] : st.order;
-    const now = new Date();
-    const items = ids.filter((id) => st.contacts[id]).map((id) => ({ c: st.contacts[id], online: Boolean(st.presence[id]), now }));
-    reconcile(list, nodes, items, (x) => x.c.id, (x) => create(x.c), update);
-    const isLoading = st.search ? st.search.status === "loading" && !st.search.ids : st.contactsStatus === "loading";
-    const isError = !st.search && st.contactsStatus === "error";
-    show(loading, isLoading);
-    show(error, isError);
-    show(empty, !isLoading && !isError && items.length === 0);
-    emptyText.textContent = st.search ? t("noMatches", { q: st.search.q }) : t("noContacts");
-    show(list, items.length > 0);
-  }
-
-  return {
-    el,
-    render,
-    focus: (peerId) => {
-      const btn = peerId != null && list.querySelector(`button[data-id="${Number(peerId)}"]`);
-      (btn || input).focus();
-    },
-  };
+function render(v, st, prev, force) {
+  const { ctx, list } = v;
+  const { t } = ctx;
+  if (!force && st.contacts === prev.contacts && st.order === prev.order && st.search === prev.search && st.presence === prev.presence && st.contactsStatus === prev.contactsStatus) return;
+  const ids = st.search ? st.search.ids || [] : st.order;
+  const now = new Date();
+  const items = ids.filter((id) => st.contacts[id]).map((id) => ({ c: st.contacts[id], online: Boolean(st.presence[id]), now }));
+  reconcile(list, v.nodes, items, (x) => x.c.id, (x) => createRow(ctx, x.c), (li, item) => updateRow(ctx, li, item));
+  const isLoading = st.search ? st.search.status === "loading" && !st.search.ids : st.contactsStatus === "loading";
+  const isError = !st.search && st.contactsStatus === "error";
+  show(v.loading, isLoading);
+  show(v.error, isError);
+  show(v.empty, !isLoading && !isError && items.length === 0);
+  v.emptyText.textContent = st.search ? t("noMatches", { q: st.search.q }) : t("noContacts");
+  show(list, items.length > 0);
 }

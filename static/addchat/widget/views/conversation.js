@@ -1,17 +1,39 @@
 // One conversation: history (older pages load on scroll up), day separators, relative
 // times, sent/seen ticks, the composer (Enter sends, Shift+Enter adds a line).
-// My own stored messages get a delete button (shown on hover or focus) and an inline confirm.
+// My own stored messages get a delete button (shown on hover or focus) and an inline confirm;
+// the rows themselves are built in ./messages.js.
 
-import { h, icon, show, reconcile, linkify } from "../dom.js";
-import { parseTime, dayKey } from "../time.js";
+import { h, icon, show, reconcile } from "../dom.js";
+import { keyOf, createItem, updateItem, buildItems } from "./messages.js";
 
-const GROUP_MS = 5 * 60 * 1000;
 const NEAR_BOTTOM = 48;
 const NEAR_TOP = 120;
 
 export function createConversationView(ctx) {
-  const { t, fmt, chat, store } = ctx;
+  const v = { ctx, ...buildDom(ctx.t), nodes: new Map(), shownPeer: null, shownName: null, lastFirstKey: null, lastLastKey: null };
+  // Whether the list sat at the bottom when last laid out. While the panel is closed the list
+  // has no size (every position reads as "bottom"), so opening it goes back by this instead.
+  v.stuck = true;
+  v.atBottom = () => v.scroller.scrollHeight - v.scroller.scrollTop - v.scroller.clientHeight < NEAR_BOTTOM;
+  v.scrollToBottom = () => {
+    v.scroller.scrollTop = v.scroller.scrollHeight;
+  };
+  v.setComposerError = (text) => {
+    v.composerError.textContent = text;
+    show(v.composerError, Boolean(text));
+  };
+  bindComposer(v);
+  bindScrolling(v);
+  return {
+    el: v.el,
+    render: (st, prev, force = false) => render(v, st, prev, force),
+    atBottom: v.atBottom,
+    focus: () => v.textarea.focus(),
+  };
+}
 
+/** The view's elements (built once; render() only updates them). */
+function buildDom(t) {
   const olderBtn = h("button", { class: "link-btn", type: "button", text: t("loadOlder") });
   const olderLoading = h("span", { class: "older-loading", role: "status" }, h("span", { class: "spinner" }), h("span", { text: t("loadingOlder") }));
   const startNote = h("p", { class: "start-note" });
@@ -38,34 +60,25 @@ export function createConversationView(ctx) {
   const hint = h("p", { class: "sr-only", id: "addchat-hint", text: t("enterHint") });
   const el = h("div", { class: "view view-conversation" }, scroller, jump, composerError, form, hint);
 
-  const nodes = new Map();
-  let shownPeer = null;
-  let shownName = null;
-  let lastFirstKey = null;
-  let lastLastKey = null;
-  // Whether the list sat at the bottom when last laid out. While the panel is closed the list
-  // has no size (every position reads as "bottom"), so opening it goes back by this instead.
-  let stuck = true;
+  return { olderBtn, olderLoading, startNote, older, messages, loading, emptyText, empty, errorRetry, error, scroller, jump, textarea, sendBtn, counter, composerError, form, el };
+}
 
-  const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM;
-  const scrollToBottom = () => {
-    scroller.scrollTop = scroller.scrollHeight;
-  };
-
-  // ── Composer ───────────────────────────────────────────────────────────────
+// ── Composer ───────────────────────────────────────────────────────────────────
+function bindComposer(v) {
+  const { ctx, form, textarea } = v;
+  const { store, chat, t } = ctx;
   function submit() {
     const st = store.get();
     if (st.peerId == null) return;
     const res = chat.send(st.peerId, textarea.value);
     if (res.ok) {
-      clearTimeout(typingIdle);
       ctx.actions.typing(st.peerId, false);
       textarea.value = "";
-      updateCounter();
-      setComposerError("");
-      scrollToBottom();
+      updateCounter(v);
+      v.setComposerError("");
+      v.scrollToBottom();
     } else if (res.error === "too_long") {
-      setComposerError(t("tooLong", { n: chat.maxLength }));
+      v.setComposerError(t("tooLong", { n: chat.maxLength }));
     }
     textarea.focus();
   }
@@ -79,262 +92,138 @@ export function createConversationView(ctx) {
       submit();
     }
   });
-  let typingIdle = null;
   textarea.addEventListener("input", () => {
-    updateCounter();
+    updateCounter(v);
     const peerId = store.get().peerId;
-    if (peerId == null) return;
-    clearTimeout(typingIdle);
-    const active = textarea.value.trim() !== "";
-    ctx.actions.typing(peerId, active);
-    if (active) typingIdle = setTimeout(() => ctx.actions.typing(peerId, false), 4000);
+    if (peerId != null) ctx.actions.typing(peerId, textarea.value.trim() !== ""); // the widget core throttles
   });
+}
 
-  // No maxlength attribute: it would cut a long paste silently and counts UTF-16 units, not
-  // the characters the server counts. Over the limit, the counter turns to an error instead.
-  function updateCounter() {
-    const n = chat.bodyLength(textarea.value);
-    const near = n >= chat.maxLength * 0.9;
-    show(counter, near);
-    counter.textContent = near ? `${n}/${chat.maxLength}` : "";
-    counter.classList.toggle("over", n > chat.maxLength);
-    if (n > chat.maxLength) setComposerError(t("tooLong", { n: chat.maxLength }));
-    else if (composerError.textContent === t("tooLong", { n: chat.maxLength })) setComposerError("");
-  }
-  function setComposerError(text) {
-    composerError.textContent = text;
-    show(composerError, Boolean(text));
-  }
+// No maxlength attribute: it would cut a long paste silently and counts UTF-16 units, not
+// the characters the server counts. Over the limit, the counter turns to an error instead.
+function updateCounter(v) {
+  const { chat, t } = v.ctx;
+  const { counter } = v;
+  const n = chat.bodyLength(v.textarea.value);
+  const near = n >= chat.maxLength * 0.9;
+  show(counter, near);
+  counter.textContent = near ? `${n}/${chat.maxLength}` : "";
+  counter.classList.toggle("over", n > chat.maxLength);
+  if (n > chat.maxLength) v.setComposerError(t("tooLong", { n: chat.maxLength }));
+  else if (v.composerError.textContent === t("tooLong", { n: chat.maxLength })) v.setComposerError("");
+}
 
-  // ── Scrolling: older pages, seen, the "new messages" button ───────────────────
+// ── Scrolling: older pages, seen, the "new messages" button ─────────────────────
+function bindScrolling(v) {
+  const { ctx, scroller, jump } = v;
+  const { store, chat } = ctx;
+  const withPeer = (fn) => () => {
+    const st = store.get();
+    if (st.peerId != null) fn(st.peerId);
+  };
   scroller.addEventListener(
     "scroll",
     () => {
       const st = store.get();
       if (st.peerId == null) return;
-      if (scroller.clientHeight) stuck = atBottom();
+      if (scroller.clientHeight) v.stuck = v.atBottom();
       if (scroller.scrollTop < NEAR_TOP) chat.loadOlder(st.peerId);
-      if (atBottom()) {
+      if (v.atBottom()) {
         show(jump, false);
         ctx.actions.maybeMarkSeen();
       }
     },
     { passive: true },
   );
-  olderBtn.addEventListener("click", () => {
-    const st = store.get();
-    if (st.peerId != null) chat.loadOlder(st.peerId);
-  });
-  errorRetry.addEventListener("click", () => {
-    const st = store.get();
-    if (st.peerId != null) chat.loadNewest(st.peerId);
-  });
+  v.olderBtn.addEventListener("click", withPeer((peerId) => chat.loadOlder(peerId)));
+  v.errorRetry.addEventListener("click", withPeer((peerId) => chat.loadNewest(peerId)));
   jump.addEventListener("click", () => {
-    scrollToBottom();
+    v.scrollToBottom();
     show(jump, false);
-    textarea.focus();
+    v.textarea.focus();
   });
+}
 
-  // ── Rendering ────────────────────────────────────────────────────────────────
-  function keyOf(item) {
-    return item.kind === "day" ? `d${item.key}` : item.m.client_id ? `c${item.m.client_id}` : `m${item.m.id}`;
+// ── Rendering ──────────────────────────────────────────────────────────────────
+function render(v, st, prev, force) {
+  if (st.view !== "conversation" || st.peerId == null) {
+    v.shownPeer = null;
+    return;
   }
+  const peerId = st.peerId;
+  const conv = st.convs[peerId] || { messages: [], status: "loading", hasMore: false, olderStatus: "idle" };
+  const peerChanged = peerId !== v.shownPeer;
+  const prevConv = prev.convs ? prev.convs[peerId] : null;
+  const signedOut = Boolean(st.connectionDetail && st.connectionDetail.reason === "unauthorized");
+  v.textarea.disabled = signedOut;
+  v.sendBtn.disabled = signedOut;
+  if (!force && !peerChanged && conv === prevConv && st.isOpen === prev.isOpen && st.contacts === prev.contacts) return;
 
-  function createItem(item) {
-    if (item.kind === "day") return h("li", { class: "day" }, h("span", { class: "day-label" }));
-    const body = h("p", { class: "body" });
-    const who = h("span", { class: "sr-only" });
-    const time = h("time", { class: "time" });
-    const ticks = h("span", { class: "ticks", role: "img" });
-    const meta = h("span", { class: "meta" }, time, ticks);
-    const retryBtn = h("button", { class: "link-btn", type: "button", text: t("retry") });
-    const failText = h("span");
-    const fail = h("p", { class: "fail", hidden: true }, icon("alert", "icon icon-sm"), failText, retryBtn);
-    const bubble = h("div", { class: "bubble" }, who, body, meta);
-    const delBtn = h("button", { class: "msg-action", type: "button", "aria-label": t("deleteMessage"), title: t("deleteMessage"), hidden: true }, icon("trash", "icon icon-sm"));
-    const line = h("div", { class: "msg-line" }, delBtn, bubble);
-    const confirmYes = h("button", { class: "link-btn danger", type: "button", text: t("delete") });
-    const confirmNo = h("button", { class: "link-btn", type: "button", text: t("cancel") });
-    const confirm = h("div", { class: "confirm", role: "group", "aria-label": t("deleteConfirm"), hidden: true }, h("span", { text: t("deleteConfirm") }), confirmYes, confirmNo);
-    const li = h("li", { class: "msg" }, line, fail, confirm);
-    retryBtn.addEventListener("click", () => chat.retry(li._m.to_id, li._m.client_id));
-    li._parts = { body, who, time, ticks, fail, failText, delBtn, confirm, confirmYes };
-    delBtn.addEventListener("click", () => {
-      setConfirm(li, true);
-      confirmNo.focus(); // the harmless choice first
-    });
-    confirmNo.addEventListener("click", () => {
-      setConfirm(li, false);
-      delBtn.focus();
-    });
-    confirm.addEventListener("keydown", (e) => {
-      if (e.key !== "Escape") return;
-      e.stopPropagation(); // close the confirm, not the panel
-      setConfirm(li, false);
-      delBtn.focus();
-    });
-    confirmYes.addEventListener("click", async () => {
-      const m = li._m;
-      confirmYes.disabled = true;
-      try {
-        await chat.deleteMessage(m.to_id, m.id);
-        setComposerError("");
-        scroller.focus(); // the buttons are gone with the message: keep focus in the list
-      } catch {
-        setComposerError(t("deleteFailed"));
-        setConfirm(li, false);
-        delBtn.focus();
-      } finally {
-        confirmYes.disabled = false;
-      }
-    });
-    return li;
+  const peer = v.ctx.chat.userInfo(peerId);
+  if (peerChanged) showPeer(v, peerId);
+  if (peerChanged || peer.name !== v.shownName) nameThePeer(v, peer);
+
+  const opening = st.isOpen && !prev.isOpen;
+  const laidOut = v.scroller.clientHeight > 0;
+  const wasAtBottom = peerChanged || (laidOut && !opening ? v.atBottom() : v.stuck);
+  const fromBottom = v.scroller.scrollHeight - v.scroller.scrollTop;
+  const items = buildItems(conv, peer.name);
+  reconcile(v.messages, v.nodes, items, keyOf, (item) => createItem(v, item), (li, item) => updateItem(v, li, item));
+  const msgs = items.filter((x) => x.kind === "msg");
+  renderStates(v, conv, msgs, peer);
+  keepScroll(v, msgs, { conv, opening, wasAtBottom, fromBottom });
+  if (laidOut && st.isOpen) v.stuck = v.atBottom();
+}
+
+/** Another conversation is shown: start from an empty list. */
+function showPeer(v, peerId) {
+  v.shownPeer = peerId;
+  v.nodes.clear();
+  v.messages.replaceChildren();
+  v.lastFirstKey = v.lastLastKey = null;
+  v.setComposerError("");
+  show(v.jump, false);
+}
+
+/** Label the list and the composer with the peer's name (it may arrive after the view). */
+function nameThePeer(v, peer) {
+  const { t } = v.ctx;
+  v.shownName = peer.name;
+  v.scroller.setAttribute("aria-label", t("messagesWith", { name: peer.name }));
+  v.textarea.setAttribute("aria-label", t("messageTo", { name: peer.name }));
+  v.textarea.placeholder = t("messageTo", { name: peer.name });
+}
+
+/** Loading, error and empty states, and the "older messages" row. */
+function renderStates(v, conv, msgs, peer) {
+  const { t } = v.ctx;
+  const ready = conv.status === "ready";
+  show(v.loading, conv.status === "loading" && msgs.length === 0);
+  show(v.error, conv.status === "error" && msgs.length === 0);
+  show(v.empty, ready && msgs.length === 0);
+  v.emptyText.textContent = t("emptyConversation", { name: peer.name });
+  show(v.olderBtn, ready && conv.hasMore && conv.olderStatus !== "loading");
+  show(v.olderLoading, conv.olderStatus === "loading");
+  show(v.startNote, ready && !conv.hasMore && msgs.length > 0);
+  v.startNote.textContent = t("startOfConversation", { name: peer.name });
+  show(v.older, ready && msgs.length > 0);
+}
+
+/** Keep the reader's place: stay at the bottom, keep position when older pages come in, or offer "new messages". */
+function keepScroll(v, msgs, { conv, opening, wasAtBottom, fromBottom }) {
+  const firstKey = msgs.length ? keyOf(msgs[0]) : null;
+  const lastKey = msgs.length ? keyOf(msgs[msgs.length - 1]) : null;
+  const prepended = v.lastFirstKey !== null && firstKey !== v.lastFirstKey && lastKey === v.lastLastKey;
+  const appended = lastKey !== v.lastLastKey;
+  const lastIsMine = msgs.length && msgs[msgs.length - 1].m.from_id === v.ctx.chat.me.id;
+  if (v.lastFirstKey === null && msgs.length) v.scrollToBottom();
+  else if (prepended) v.scroller.scrollTop = v.scroller.scrollHeight - fromBottom;
+  else if (appended && (wasAtBottom || lastIsMine)) v.scrollToBottom();
+  else if (appended && msgs.length) show(v.jump, true);
+  if (opening && v.stuck) v.scrollToBottom(); // messages that came while closed are in view
+  if (msgs.length || conv.status === "ready") {
+    v.lastFirstKey = firstKey;
+    v.lastLastKey = lastKey;
   }
-
-  function setConfirm(li, open) {
-    show(li._parts.confirm, open);
-    li.classList.toggle("confirming", open);
-  }
-
-  function updateItem(li, item) {
-    if (item.kind === "day") {
-      li.firstChild.textContent = fmt.day(item.date, item.now);
-      return;
-    }
-    const m = item.m;
-    const p = li._parts;
-    const mine = m.from_id === chat.me.id;
-    if (li._m !== m) {
-      li._m = m;
-      li.className = "msg " + (mine ? "mine" : "theirs");
-      li.classList.toggle("pending", Boolean(m.pending));
-      li.classList.toggle("failed", Boolean(m.failed));
-      li.classList.toggle("deleted", Boolean(m.deleted));
-      p.who.textContent = mine ? t("said", { name: t("you") }) : t("said", { name: item.peerName });
-      if (m.deleted) p.body.textContent = t("deleted");
-      else p.body.replaceChildren(...linkify(String(m.body ?? "")));
-      // Only my stored messages can be deleted (the server checks it again).
-      const deletable = mine && m.id != null && !m.deleted;
-      show(p.delBtn, deletable);
-      if (deletable) {
-        p.body.id = `addchat-body-${m.id}`;
-        p.delBtn.setAttribute("aria-describedby", p.body.id);
-      }
-      setConfirm(li, deletable && !p.confirm.hidden); // className was just reset
-      // Ticks: clock while sending, one tick when stored, two when seen.
-      show(p.ticks, mine && !m.deleted);
-      if (mine) {
-        const state = m.pending ? "sending" : m.failed ? "failed" : m.seen_at ? "seen" : "sent";
-        if (p.ticks.dataset.state !== state) {
-          p.ticks.dataset.state = state;
-          p.ticks.replaceChildren(icon(state === "sending" ? "clock" : state === "seen" ? "ticks" : state === "failed" ? "alert" : "tick", "icon icon-tick"));
-          p.ticks.setAttribute("aria-label", t(state === "sending" ? "sending" : state === "seen" ? "seen" : state === "failed" ? "failed" : "sent"));
-        }
-      }
-      show(p.fail, Boolean(m.failed));
-      p.failText.textContent = m.failed === "too_long" ? t("tooLong", { n: chat.maxLength }) : t("failed");
-    }
-    li.classList.toggle("cont", item.cont);
-    li.classList.toggle("more", item.more);
-    const when = parseTime(m.created_at);
-    p.time.textContent = fmt.relative(when, item.now);
-    p.time.dateTime = when.toISOString();
-    p.time.title = fmt.full(when);
-  }
-
-  function buildItems(conv, peerName) {
-    const items = [];
-    const now = new Date();
-    let lastDay = null;
-    let prev = null;
-    for (const m of conv.messages) {
-      const date = parseTime(m.created_at);
-      const dk = dayKey(date);
-      if (dk !== lastDay) {
-        items.push({ kind: "day", key: dk, date, now });
-        lastDay = dk;
-        prev = null;
-      }
-      const cont = Boolean(prev && prev.from_id === m.from_id && date - parseTime(prev.created_at) < GROUP_MS);
-      if (cont) items[items.length - 1].more = true; // the previous one is not the last of its group
-      items.push({ kind: "msg", m, cont, more: false, now, peerName });
-      prev = m;
-    }
-    return items;
-  }
-
-  function render(st, prev, force = false) {
-    if (st.view !== "conversation" || st.peerId == null) {
-      shownPeer = null;
-      return;
-    }
-    const peerId = st.peerId;
-    const conv = st.convs[peerId] || { messages: [], status: "loading", hasMore: false, olderStatus: "idle" };
-    const peerChanged = peerId !== shownPeer;
-    const prevConv = prev.convs ? prev.convs[peerId] : null;
-    const signedOut = Boolean(st.connectionDetail && st.connectionDetail.reason === "unauthorized");
-    textarea.disabled = signedOut;
-    sendBtn.disabled = signedOut;
-    if (!force && !peerChanged && conv === prevConv && st.isOpen === prev.isOpen && st.contacts === prev.contacts) return;
-
-    const peer = chat.userInfo(peerId);
-    if (peerChanged) {
-      shownPeer = peerId;
-      nodes.clear();
-      messages.replaceChildren();
-      lastFirstKey = lastLastKey = null;
-      setComposerError("");
-      show(jump, false);
-    }
-    if (peerChanged || peer.name !== shownName) {
-      shownName = peer.name; // the name may arrive after the view (a peer not yet in contacts)
-      scroller.setAttribute("aria-label", t("messagesWith", { name: peer.name }));
-      textarea.setAttribute("aria-label", t("messageTo", { name: peer.name }));
-      textarea.placeholder = t("messageTo", { name: peer.name });
-    }
-
-    const opening = st.isOpen && !prev.isOpen;
-    const laidOut = scroller.clientHeight > 0;
-    const wasAtBottom = peerChanged || (laidOut && !opening ? atBottom() : stuck);
-    const fromBottom = scroller.scrollHeight - scroller.scrollTop;
-    const items = buildItems(conv, peer.name);
-    reconcile(messages, nodes, items, keyOf, createItem, updateItem);
-
-    const msgs = items.filter((x) => x.kind === "msg");
-    const firstKey = msgs.length ? keyOf(msgs[0]) : null;
-    const lastKey = msgs.length ? keyOf(msgs[msgs.length - 1]) : null;
-    const prepended = lastFirstKey !== null && firstKey !== lastFirstKey && lastKey === lastLastKey;
-    const appended = lastKey !== lastLastKey;
-    const lastIsMine = msgs.length && msgs[msgs.length - 1].m.from_id === chat.me.id;
-
-    const ready = conv.status === "ready";
-    show(loading, conv.status === "loading" && msgs.length === 0);
-    show(error, conv.status === "error" && msgs.length === 0);
-    show(empty, ready && msgs.length === 0);
-    emptyText.textContent = t("emptyConversation", { name: peer.name });
-    show(olderBtn, ready && conv.hasMore && conv.olderStatus !== "loading");
-    show(olderLoading, conv.olderStatus === "loading");
-    show(startNote, ready && !conv.hasMore && msgs.length > 0);
-    startNote.textContent = t("startOfConversation", { name: peer.name });
-    show(older, ready && msgs.length > 0);
-
-    if (lastFirstKey === null && msgs.length) scrollToBottom();
-    else if (prepended) scroller.scrollTop = scroller.scrollHeight - fromBottom;
-    else if (appended && (wasAtBottom || lastIsMine)) scrollToBottom();
-    else if (appended && msgs.length) show(jump, true);
-    if (opening && stuck) scrollToBottom(); // messages that came while closed are in view
-    if (msgs.length || ready) {
-      lastFirstKey = firstKey;
-      lastLastKey = lastKey;
-    }
-    if (atBottom()) show(jump, false);
-    if (laidOut && st.isOpen) stuck = atBottom();
-  }
-
-  return {
-    el,
-    render,
-    atBottom,
-    focus: () => textarea.focus(),
-  };
+  if (v.atBottom()) show(v.jump, false);
 }

@@ -5,8 +5,22 @@ import { h, icon, avatar, show } from "../dom.js";
 import { notificationPermission } from "../notify.js";
 
 export function createShell(ctx, { contactsView, conversationView }) {
-  const { store, t, options } = ctx;
+  const els = buildDom(ctx, contactsView, conversationView);
+  bindShell(ctx, els);
+  return {
+    root: els.root,
+    launcher: els.launcher,
+    panel: els.panel,
+    announce: createAnnouncer(els.announcer),
+    render: (st, prev) => render(ctx, els, st, prev),
+    focusLauncher: () => els.launcher.focus(),
+    focusPanel: () => els.panel.focus({ preventScroll: true }),
+  };
+}
 
+/** The frame's elements (built once; render() only updates them). */
+function buildDom(ctx, contactsView, conversationView) {
+  const { t, options } = ctx;
   const badge = h("span", { class: "badge", "aria-hidden": "true" });
   const launcher = h(
     "button",
@@ -71,8 +85,11 @@ export function createShell(ctx, { contactsView, conversationView }) {
     "data-position": options.position,
     hidden: true,
   }, panel, launcher, announcer);
+  return { badge, launcher, title, subtitle, headAvatar, backBtn, settingsBtn, closeBtn, bannerText, banner, soundBox, notifBox, notifHint, notifRow, settings, panel, announcer, root };
+}
 
-  // ── Behaviour ────────────────────────────────────────────────────────────
+function bindShell(ctx, { launcher, closeBtn, backBtn, settingsBtn, soundBox, notifBox, panel }) {
+  const { store } = ctx;
   launcher.addEventListener("click", () => ctx.actions.toggle({ viaUser: true }));
   closeBtn.addEventListener("click", () => ctx.actions.close({ focusLauncher: true }));
   backBtn.addEventListener("click", () => ctx.actions.back());
@@ -86,76 +103,79 @@ export function createShell(ctx, { contactsView, conversationView }) {
       ctx.actions.close({ focusLauncher: true });
     }
   });
+}
 
+/** Read text out through the aria-live region. */
+function createAnnouncer(announcer) {
   let lastAnnouncement = 0;
-  function announce(text) {
+  return (text) => {
     // Clear first so the same text twice in a row is still read out.
     announcer.textContent = "";
     const id = ++lastAnnouncement;
     setTimeout(() => {
       if (id === lastAnnouncement) announcer.textContent = text;
     }, 50);
-  }
-
-  function render(st, prev) {
-    if (st.isOpen !== prev.isOpen) {
-      show(panel, st.isOpen);
-      root.classList.toggle("is-open", st.isOpen);
-      launcher.setAttribute("aria-expanded", String(st.isOpen));
-    }
-    const unread = st.unreadTotal;
-    badge.textContent = unread > 99 ? "99+" : String(unread);
-    show(badge, unread > 0);
-    launcher.setAttribute("aria-label", unread > 0 ? t("openChatUnread", { n: unread }) : t("openChat"));
-    launcher.title = st.isOpen ? t("closeChat") : t("openChat");
-
-    // Header: contacts title, or the peer's name with typing / online under it.
-    const inConv = st.view === "conversation" && st.peerId != null;
-    show(backBtn, inConv);
-    headAvatar.replaceChildren();
-    if (inConv) {
-      const peer = ctx.chat.userInfo(st.peerId);
-      const av = avatar(peer, "sm");
-      av.classList.toggle("is-online", Boolean(st.presence[st.peerId]));
-      headAvatar.append(av);
-      title.textContent = peer.name;
-      const typing = st.typing[st.peerId];
-      subtitle.textContent = typing ? t("typing", { name: peer.name }) : st.presence[st.peerId] ? t("online") : "";
-      subtitle.classList.toggle("is-typing", Boolean(typing));
-    } else {
-      title.textContent = options.title || t("chat");
-      subtitle.textContent = "";
-    }
-    show(subtitle, Boolean(subtitle.textContent));
-
-    // Connection banner.
-    const signedOut = st.connection === "offline" && st.connectionDetail && st.connectionDetail.reason === "unauthorized";
-    const reconnecting = st.connection === "reconnecting";
-    show(banner, reconnecting || signedOut);
-    banner.classList.toggle("is-error", signedOut);
-    bannerText.textContent = signedOut ? t("signedOut") : reconnecting ? (navigator.onLine === false ? t("offline") : t("reconnecting")) : "";
-    root.classList.toggle("is-reconnecting", reconnecting);
-
-    // Settings.
-    show(settings, st.settingsOpen);
-    settingsBtn.setAttribute("aria-expanded", String(st.settingsOpen));
-    soundBox.checked = st.prefs.sound;
-    const perm = notificationPermission();
-    show(notifRow, perm !== "unsupported");
-    notifBox.checked = st.prefs.notifications && perm === "granted";
-    notifBox.disabled = perm === "denied";
-    show(notifHint, perm === "denied");
-
-    root.dataset.view = st.view;
-  }
-
-  return {
-    root,
-    launcher,
-    panel,
-    announce,
-    render,
-    focusLauncher: () => launcher.focus(),
-    focusPanel: () => panel.focus({ preventScroll: true }),
   };
+}
+
+function render(ctx, els, st, prev) {
+  const { t } = ctx;
+  const { panel, root, launcher, badge } = els;
+  if (st.isOpen !== prev.isOpen) {
+    show(panel, st.isOpen);
+    root.classList.toggle("is-open", st.isOpen);
+    launcher.setAttribute("aria-expanded", String(st.isOpen));
+  }
+  const unread = st.unreadTotal;
+  badge.textContent = unread > 99 ? "99+" : String(unread);
+  show(badge, unread > 0);
+  launcher.setAttribute("aria-label", unread > 0 ? t("openChatUnread", { n: unread }) : t("openChat"));
+  launcher.title = st.isOpen ? t("closeChat") : t("openChat");
+  renderHeader(ctx, els, st);
+  renderBanner(t, els, st);
+  renderSettings(els, st);
+  root.dataset.view = st.view;
+}
+
+/** Header: contacts title, or the peer's name with typing / online under it. */
+function renderHeader(ctx, { backBtn, headAvatar, title, subtitle }, st) {
+  const { t, options } = ctx;
+  const inConv = st.view === "conversation" && st.peerId != null;
+  show(backBtn, inConv);
+  headAvatar.replaceChildren();
+  if (inConv) {
+    const peer = ctx.chat.userInfo(st.peerId);
+    const av = avatar(peer, "sm");
+    av.classList.toggle("is-online", Boolean(st.presence[st.peerId]));
+    headAvatar.append(av);
+    title.textContent = peer.name;
+    const typing = st.typing[st.peerId];
+    subtitle.textContent = typing ? t("typing", { name: peer.name }) : st.presence[st.peerId] ? t("online") : "";
+    subtitle.classList.toggle("is-typing", Boolean(typing));
+  } else {
+    title.textContent = options.title || t("chat");
+    subtitle.textContent = "";
+  }
+  show(subtitle, Boolean(subtitle.textContent));
+}
+
+/** Connection banner: reconnecting, or signed out. */
+function renderBanner(t, { banner, bannerText, root }, st) {
+  const signedOut = st.connection === "offline" && st.connectionDetail && st.connectionDetail.reason === "unauthorized";
+  const reconnecting = st.connection === "reconnecting";
+  show(banner, reconnecting || signedOut);
+  banner.classList.toggle("is-error", signedOut);
+  bannerText.textContent = signedOut ? t("signedOut") : reconnecting ? (navigator.onLine === false ? t("offline") : t("reconnecting")) : "";
+  root.classList.toggle("is-reconnecting", reconnecting);
+}
+
+function renderSettings({ settings, settingsBtn, soundBox, notifBox, notifRow, notifHint }, st) {
+  show(settings, st.settingsOpen);
+  settingsBtn.setAttribute("aria-expanded", String(st.settingsOpen));
+  soundBox.checked = st.prefs.sound;
+  const perm = notificationPermission();
+  show(notifRow, perm !== "unsupported");
+  notifBox.checked = st.prefs.notifications && perm === "granted";
+  notifBox.disabled = perm === "denied";
+  show(notifHint, perm === "denied");
 }

@@ -19,7 +19,9 @@ const subscribed = (channel) => new Promise((resolve) => channel.subscribed(reso
 const ann = await echoFor(cfg.alice);
 const ben = await echoFor(cfg.bob);
 const eve = await echoFor(cfg.carol);
-const pair = `${strip(ann.t.chat_channel_prefix)}${Math.min(cfg.alice.id, cfg.bob.id)}.${Math.max(cfg.alice.id, cfg.bob.id)}`;
+const pair = strip(ann.t.chat_channel_template)
+  .replace("{low}", Math.min(cfg.alice.id, cfg.bob.id))
+  .replace("{high}", Math.max(cfg.alice.id, cfg.bob.id));
 
 const feed = ann.echo.private(strip(ann.t.user_channel));
 const change = new Promise((resolve) => feed.listen(".change", resolve));

@@ -14,7 +14,8 @@ async function connect(user) {
   return { client, t, config };
 }
 
-const pairName = (t, a, b) => `${t.chat_channel_prefix}${Math.min(a, b)}.${Math.max(a, b)}`;
+const pairName = (t, a, b) =>
+  t.chat_channel_template.replace("{low}", Math.min(a, b)).replace("{high}", Math.max(a, b));
 
 const alice = await connect(cfg.alice);
 const bob = await connect(cfg.bob);
