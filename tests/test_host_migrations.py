@@ -45,6 +45,11 @@ def test_addchat_migrations_keep_their_own_version_table_beside_the_hosts(server
     AddChat(app, user_model=Member, db=site_db)
     runner = app.test_cli_runner()
     with app.app_context():
+        # The session's server database may hold other tests' tables: start from an empty one.
+        ChatBase.metadata.drop_all(site_db.engine)
+        with site_db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            conn.execute(text("DROP TABLE IF EXISTS addchat_alembic_version"))
         # The host's own Alembic history, at a revision AddChat knows nothing about.
         SiteBase.metadata.create_all(site_db.engine)
         with site_db.engine.begin() as conn:
