@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: setup browser db run test lint bench
+.PHONY: setup browser db run test lint bench vendor wheel
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -16,6 +16,16 @@ $(VENV)/.installed: requirements.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+# Copy the pinned npm builds the widget loads into static/addchat/vendor/ (committed, so a fresh
+# clone and the wheel serve them without node_modules; tests/test_package.py checks they match).
+vendor: node_modules/.installed
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js node_modules/socket.io-client/dist/socket.io.min.js \
+	   node_modules/pusher-js/dist/web/pusher.min.js static/addchat/vendor/
+
+# The installable package: dist/flask_addchat-<version>-py3-none-any.whl (README, "Adding the chat ...").
+wheel: setup
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 # Debian's Chromium for the browser tests (Playwright must not download its own).
 browser:

@@ -76,8 +76,9 @@ def main(argv=None):
 
     from addchat import create_app
     from addchat.extensions import socketio
+    from config import CONFIGS
 
-    app = create_app(args.config)
+    app = create_app(CONFIGS[args.config])
     print(
         f"AddChat on http://{args.host}:{args.port} (Socket.IO async mode: {socketio.async_mode})", flush=True
     )

@@ -3,5 +3,6 @@
 import os
 
 from addchat import create_app
+from config import CONFIGS
 
-app = create_app(os.environ.get("ADDCHAT_CONFIG", "development"))
+app = create_app(CONFIGS[os.environ.get("ADDCHAT_CONFIG", "development")])

@@ -2,9 +2,9 @@
 
 from flask import Flask
 
-from addchat import demo
-from addchat.context import ROOT, project_config
-from addchat.extensions import db, login_manager, migrate
+from addchat import demo, settings
+from addchat.context import IN_CHECKOUT, RESOURCES
+from addchat.extensions import csrf, db, login_manager, migrate
 from addchat.models import User
 from addchat.mount import AddChat
 
@@ -12,8 +12,8 @@ __all__ = ["AddChat", "create_app"]
 
 
 def _load_config(app, config):
-    """Apply a config class, a config name, or a dict of overrides."""
-    configs = project_config().CONFIGS
+    """Apply a config class, a config name (addchat.settings.CONFIGS), or a dict of overrides."""
+    configs = settings.CONFIGS
     if isinstance(config, str):
         config = configs[config]
     if isinstance(config, dict):
@@ -31,15 +31,18 @@ def create_app(config=None):
     """Build the standalone AddChat site: demo host pages, the chat, its admin."""
     app = Flask(
         __name__,
-        static_folder=str(ROOT / "static"),
-        template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
+        static_folder=str(RESOURCES / "static"),
+        template_folder=str(RESOURCES / "templates"),
+        # A checkout keeps its SQLite file in instance/; an installed package uses Flask's default.
+        instance_path=str(RESOURCES / "instance") if IN_CHECKOUT else None,
     )
     _load_config(app, config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(RESOURCES / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "demo.login"
+    # The demo site protects its own forms app-wide, as a host site may; AddChat checks its own.
+    csrf.init_app(app)
 
     @login_manager.user_loader
     def load_user(user_id):

@@ -1,14 +1,18 @@
-"""`flask --app wsgi addchat ...`: seeding the demo, creating tables on host sites, sending from outside.
+"""`flask --app wsgi addchat ...`: seeding the demo, AddChat's tables on host sites, sending from outside.
 
 Transports add their own commands to this group in their `init_app` (e.g. `pusher-server`).
 """
 
+import sys
+
 import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from addchat.context import db_session, state, transport_for
+from addchat.context import RESOURCES, db_session, state, transport_for
 from addchat.models import ChatBase, User
 from addchat.services.errors import ChatError
 from addchat.services.messages import post_message
@@ -22,6 +26,8 @@ DEMO_USERS = [
     ("Dave Okafor", "dave@example.com", False),
 ]
 DEMO_PASSWORD = "demo"
+# A host site's own Alembic keeps alembic_version; AddChat's migrations keep their place here.
+HOST_VERSION_TABLE = "addchat_alembic_version"
 
 
 @click.group("addchat")
@@ -53,6 +59,52 @@ def create_tables():
     chat_tables = [t for name, t in ChatBase.metadata.tables.items() if name.startswith("addchat_")]
     ChatBase.metadata.create_all(state().db.engine, tables=chat_tables)
     click.echo(f"Created {len(chat_tables)} AddChat tables where missing.")
+
+
+@addchat_cli.group("db")
+def db_cli():
+    """AddChat's migrations on a host site's database, with their own version table."""
+
+
+def host_alembic_config():
+    """Alembic's config for AddChat's migrations on the host's db (no demo users table, own version table)."""
+    # Alembic's own default stream is the sys.stdout of import time; print where click prints now.
+    config = AlembicConfig(stdout=sys.stdout)
+    config.set_main_option("script_location", str(RESOURCES / "migrations"))
+    config.attributes["addchat_host_site"] = True
+    config.attributes["version_table"] = HOST_VERSION_TABLE
+    return config
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision):
+    """Create or upgrade AddChat's tables to REVISION (default: head)."""
+    command.upgrade(host_alembic_config(), revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision):
+    """Downgrade AddChat's tables to REVISION ("base" drops them all)."""
+    command.downgrade(host_alembic_config(), revision)
+
+
+@db_cli.command("current")
+@with_appcontext
+def db_current():
+    """Show AddChat's revision in this database."""
+    command.current(host_alembic_config())
+
+
+@db_cli.command("stamp")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_stamp(revision):
+    """Record REVISION without running migrations (tables made earlier by create-tables)."""
+    command.stamp(host_alembic_config(), revision)
 
 
 @addchat_cli.command("send")

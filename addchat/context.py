@@ -3,8 +3,6 @@
 This module imports nothing of AddChat's own, so any module may import it without a cycle.
 """
 
-import importlib.util
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +10,11 @@ from typing import Any
 
 from flask import current_app
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Where static/, templates/ and migrations/ are: inside the package when installed from the wheel
+# (the build maps the repository's top-level folders there), at the top of a checkout otherwise.
+IN_CHECKOUT = not (PACKAGE_DIR / "templates").is_dir()
+RESOURCES = PACKAGE_DIR.parent if IN_CHECKOUT else PACKAGE_DIR
 
 
 def everyone_can_chat(user, peer):
@@ -32,6 +34,10 @@ class AddChatState:
     transports: dict = field(default_factory=dict)
     # URL prefixes whose errors answer in JSON (errors.register_json_blueprint fills it).
     json_prefixes: list = field(default_factory=list)
+    # The dashboard's counters (addchat.stats): in Redis, or in this process's memory.
+    counters: Any = None
+    # The host's own handler of HTTPException, if it had one: AddChat's defers to it off its paths.
+    host_http_error_handler: Callable | None = None
 
 
 def state():
@@ -57,14 +63,3 @@ def transport_for(name):
 def notification_types():
     """Return the notification_types this app offers, in the registry's order."""
     return tuple(state().transports)
-
-
-def project_config():
-    """Load this project's config.py by path: a host site's own `config` module may shadow the name."""
-    module = sys.modules.get("addchat_project_config")
-    if module is None:
-        spec = importlib.util.spec_from_file_location("addchat_project_config", ROOT / "config.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return module

@@ -2,21 +2,22 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, sqlite, transports
+from addchat import admin, cli, settings, sqlite, stats, transports
 from addchat.api.views import bp as api_bp
-from addchat.context import AddChatState, everyone_can_chat, project_config
+from addchat.context import AddChatState, everyone_can_chat
 from addchat.errors import json_http_error, register_json_blueprint
-from addchat.extensions import csrf, limiter
 from addchat.extensions import db as default_db
+from addchat.extensions import limiter
 from addchat.widget import bp as widget_bp
 
-# Settings AddChat owns; a host app gets config.py's default for each it did not set.
-SETTING_PREFIXES = ("ADDCHAT_", "PUSHER_", "SOCKETIO_", "RATELIMIT_")
+# Settings AddChat owns; a host app gets the package's default (addchat/settings.py) for each it did not set.
+# Not RATELIMIT_*: Flask-Limiter reads those app-wide, so a host's own limiter would change with them.
+SETTING_PREFIXES = ("ADDCHAT_", "PUSHER_", "SOCKETIO_")
 
 
 def _default_settings(app):
     """Give a host app every AddChat setting it did not set itself."""
-    defaults = project_config().Config
+    defaults = settings.Config
     for key in dir(defaults):
         if key.startswith(SETTING_PREFIXES):
             app.config.setdefault(key, getattr(defaults, key))
@@ -48,12 +49,15 @@ class AddChat:
             db=chat_db,
             can_chat=options.get("can_chat") or everyone_can_chat,
             admin_check=options.get("admin_check"),
+            host_http_error_handler=app.error_handler_spec[None][None].get(HTTPException),
         )
-        csrf.init_app(app)
+        # No app-wide CSRFProtect: AddChat's blueprints check their own tokens (addchat/protect.py),
+        # so the host's other forms and routes behave exactly as before.
         limiter.init_app(app)
         register_json_blueprint(app, api_bp, "/addchat/api")
         app.register_blueprint(widget_bp, url_prefix="/addchat")
         app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
         app.register_error_handler(HTTPException, json_http_error)
         app.cli.add_command(cli.addchat_cli)
+        stats.init_app(app)
         transports.init_app(app)

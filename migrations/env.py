@@ -8,15 +8,21 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Two routes run these migrations: the standalone app's Flask-Migrate (`flask db upgrade`, version table
+# alembic_version), and a host site's `flask addchat db upgrade` (addchat/cli.py), which runs them on the
+# host's db with their own version table, addchat_alembic_version, so they never mix with the host's.
+HOST_SITE = config.attributes.get("addchat_host_site", False)
+
+# Interpret the config file for Python logging (the host route has no file: the host's logging stays).
+if config.config_file_name:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
+target_db = current_app.extensions["addchat"].db if HOST_SITE else current_app.extensions["migrate"].db
 
 
 def get_engine():
     """Return the app's engine (Flask-SQLAlchemy 3)."""
-    return current_app.extensions["migrate"].db.engine
+    return target_db.engine
 
 
 def get_engine_url():
@@ -29,7 +35,6 @@ def get_engine_url():
 # from myapp import mymodel
 # target_metadata = mymodel.Base.metadata
 config.set_main_option("sqlalchemy.url", get_engine_url())
-target_db = current_app.extensions["migrate"].db
 
 # other values from the config, defined by the needs of env.py,
 # can be acquired:
@@ -80,7 +85,10 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info("No changes in schema detected.")
 
-    conf_args = current_app.extensions["migrate"].configure_args
+    if HOST_SITE:
+        conf_args = {"version_table": config.attributes["version_table"], "render_as_batch": True}
+    else:
+        conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -248,25 +248,33 @@ PATHS = {
             },
         },
         "post": {
-            "summary": "Switch notification_type at run time (admins)",
+            "summary": "Change run-time settings (admins): any of these, checked whole",
             "requestBody": {
                 "required": True,
                 **_json(
                     {
                         "type": "object",
-                        "required": ["notification_type"],
+                        "minProperties": 1,
+                        "additionalProperties": False,
                         "properties": {
                             "notification_type": {
                                 "type": "string",
                                 "enum": list(NOTIFICATION_TYPES),
-                            }
+                            },
+                            "poll_interval_ms": {"type": "integer", "minimum": 500, "maximum": 60000},
+                            "max_body_length": {"type": "integer", "minimum": 1, "maximum": 10000},
+                            "widget_title": {"type": "string", "maxLength": 40},
+                            "widget_color": {"type": "string", "pattern": "^(#[0-9a-fA-F]{6})?$"},
                         },
                     }
                 ),
             },
             "responses": {
-                "200": {"description": "Switched", **_json({"type": "object"})},
-                **_errors(400, 401, 403),
+                "200": {
+                    "description": "Stored; every widget re-reads its config",
+                    **_json({"type": "object"}),
+                },
+                **_errors(400, 401, 403, 409),
             },
         },
     },

@@ -1,6 +1,6 @@
 """API views: parse, call one service, shape the response."""
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -12,7 +12,7 @@ from addchat.context import db_session, notification_types, transport_for
 from addchat.errors import error_response, json_blueprint
 from addchat.extensions import limiter
 from addchat.services import messages, settings
-from addchat.services.notify import live_notification_type, notify
+from addchat.services.notify import notify
 from addchat.users import is_admin, public_user
 
 bp = json_blueprint("addchat_api", __name__)
@@ -45,16 +45,19 @@ def config():
     """Tell the widget who is signed in, where the feed stands, and how to listen."""
     session = db_session()
     # The cursor first: it creates the user's feed row, so a later switch reaches this widget,
-    # and a switch committed before it is already in the setting read next.
+    # and a switch committed before it is already in the settings read next.
     cursor = feed.current_cursor(session, current_user.id)
-    kind = live_notification_type(session)
+    live = settings.live_settings(session, current_app.config)
+    kind = live["notification_type"]
     return jsonify(
         notification_type=kind,
-        poll_interval_ms=current_app.config["ADDCHAT_POLL_INTERVAL_MS"],
+        poll_interval_ms=live["poll_interval_ms"],
         cursor=cursor,
         user=public_user(current_user),
         csrf_token=generate_csrf(),
-        max_body_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
+        max_body_length=live["max_body_length"],
+        # An admin's title and accent colour ("": the widget's own), set in the admin panel.
+        widget={"title": live["widget_title"], "color": live["widget_color"]},
         transport=transport_for(kind).client_config(current_user),
         sync=widget_timers(current_app.config),
     )
@@ -89,13 +92,14 @@ def history(user_id):
 def send(user_id):
     """Store a message to a user; a retried client_id answers 200 with the stored one."""
     data = json_body()
+    session = db_session()
     message, created = messages.post_message(
-        db_session(),
+        session,
         current_user,
         user_id,
         data.get("body"),
         client_id=data.get("client_id"),
-        max_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
+        max_length=settings.live_settings(session, current_app.config)["max_body_length"],
         origin=socket_id_header(),
     )
     return jsonify(message), 201 if created else 200
@@ -140,26 +144,45 @@ def openapi():
     return jsonify(openapi_document())
 
 
+def settings_json(live):
+    """Shape the live settings, the choices and why any cannot be chosen, for an admin."""
+    return {
+        **live,
+        "choices": notification_types(),
+        "unavailable": {
+            name: reason
+            for name in notification_types()
+            if (reason := transport_for(name).unavailable_reason(request.environ))
+        },
+    }
+
+
 @bp.get("/settings")
 @login_required_json
 def get_settings():
-    """Show the live settings to an admin."""
+    """Show the live settings to an admin, with the transports that cannot be chosen now and why."""
     if not is_admin(current_user):
         return error_response(403, "forbidden", "Only admins can see AddChat settings.")
-    return jsonify(notification_type=live_notification_type(db_session()), choices=notification_types())
+    return jsonify(settings_json(settings.live_settings(db_session(), current_app.config)))
 
 
 @bp.post("/settings")
 @login_required_json
 def change_settings():
-    """Switch notification_type at run time; every widget follows through the feed."""
+    """Change settings at run time (notification_type, poll interval, body limit, widget title and colour).
+
+    A bad value answers 400 and writes nothing; a transport whose server is missing answers 409.
+    Every widget follows through the feed.
+    """
     if not is_admin(current_user):
         return error_response(403, "forbidden", "Only admins can change AddChat settings.")
-    value = json_body().get("notification_type")
     session = db_session()
-    previous, changes = settings.set_notification_type(
-        session, value, current_app.config["ADDCHAT_DEFAULT_NOTIFICATION_TYPE"]
+    previous, live, changes = settings.update_settings(
+        session,
+        json_body(),
+        current_app.config,
+        lambda name: transport_for(name).unavailable_reason(request.environ),
     )
-    # Widgets still on the old transport must hear of the switch through it.
-    notify(session, changes, via=(previous, value))
-    return jsonify(notification_type=value, previous=previous)
+    # Widgets still on the old transport must hear of a switch through it.
+    notify(session, changes, via=(previous["notification_type"], live["notification_type"]))
+    return jsonify({**live, "previous": previous["notification_type"]})

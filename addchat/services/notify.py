@@ -4,6 +4,7 @@ import logging
 
 from flask import current_app
 
+from addchat import stats
 from addchat.context import transport_for
 from addchat.services.settings import notification_type
 
@@ -27,6 +28,7 @@ def notify(session, changes, via=None, origin=None):
     for name in dict.fromkeys(names):
         try:
             transport_for(name).publish(changes, origin=origin)
-        except Exception:
+        except Exception as error:
             # The change is committed in the feed: clients catch up through their cursor.
             log.exception("Publishing %d change(s) through %s failed", len(changes), name)
+            stats.push_failed(name, error)

@@ -2,6 +2,8 @@
 
 from flask import current_app
 
+from addchat.context import db_session
+from addchat.services.settings import live_settings
 from addchat.transports.base import Transport
 
 
@@ -9,11 +11,14 @@ class InternalTransport(Transport):
     """Short polling of GET /addchat/api/poll: the feed row is the delivery."""
 
     name = "internal"
-    summary = "Widgets poll the database every few seconds: no extra server, a request per widget per poll."
+    summary = (
+        "Widgets ask the database every few seconds: news arrives within one poll interval; "
+        "costs one small request per open widget per interval; needs nothing but the web server."
+    )
 
     def publish(self, changes, origin=None):
         """Do nothing: the committed feed rows are what the next poll returns."""
 
     def client_config(self, user):
-        """Tell the widget how often to poll."""
-        return {"poll_interval_ms": current_app.config["ADDCHAT_POLL_INTERVAL_MS"]}
+        """Tell the widget how often to poll (an admin may change it: the settings table)."""
+        return {"poll_interval_ms": live_settings(db_session(), current_app.config)["poll_interval_ms"]}

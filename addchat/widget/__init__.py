@@ -1,7 +1,8 @@
 """Serves the widget: /addchat/widget.js, its modules, and vendored npm builds.
 
 Cache busting: at start-up the blueprint hashes every file the widget can load (all of
-static/addchat/ plus the vendored npm builds) into a short content version. /addchat/widget.js
+static/addchat/, the vendored npm builds in static/addchat/vendor/ included) into a short
+content version. /addchat/widget.js
 is served with that version written into it (short cache), and the loader imports the modules
 from /addchat/static/v/<version>/..., cached for a year: relative imports inside the modules
 resolve against that prefix, so every nested module, widget.css and the vendor builds carry the
@@ -22,11 +23,13 @@ from flask import (
     url_for,
 )
 
-from addchat.context import ROOT
+from addchat.context import RESOURCES
 
-STATIC_DIR = ROOT / "static" / "addchat"
-NODE_MODULES = ROOT / "node_modules"
-# npm files the widget loads, served from node_modules so nothing is copied by hand.
+STATIC_DIR = RESOURCES / "static" / "addchat"
+VENDOR_DIR = STATIC_DIR / "vendor"
+# npm builds the widget loads (name -> path under node_modules/), pinned by package-lock.json and
+# copied into static/addchat/vendor/ by `make vendor`, so a fresh clone and the wheel serve them
+# without node_modules (tests/test_package.py checks the copies match).
 VENDOR_FILES = {
     "socket.io.esm.min.js": "socket.io-client/dist/socket.io.esm.min.js",
     "socket.io.min.js": "socket.io-client/dist/socket.io.min.js",
@@ -40,11 +43,10 @@ VERSIONED_MAX_AGE = 365 * 24 * 3600  # the URL changes whenever a byte does
 bp = Blueprint("addchat_widget", __name__, static_folder=str(STATIC_DIR), static_url_path="/static")
 
 
-def content_version(static_dir=STATIC_DIR, vendor_dir=NODE_MODULES, vendor_files=VENDOR_FILES):
+def content_version(static_dir=STATIC_DIR):
     """Return a 12-hex-digit hash of every widget file's path and bytes (vendor builds included)."""
     digest = hashlib.sha256()
     files = sorted((p.relative_to(static_dir).as_posix(), p) for p in static_dir.rglob("*") if p.is_file())
-    files += [(f"vendor/{name}", vendor_dir / path) for name, path in sorted(vendor_files.items())]
     for name, path in files:
         digest.update(name.encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"(missing)")
@@ -86,10 +88,7 @@ def versioned(version, filename):
         response = redirect(url_for(".versioned", version=current, filename=filename))
         response.cache_control.no_store = True
         return response
-    if filename.startswith("vendor/"):
-        response = vendor(filename.removeprefix("vendor/"))
-    else:
-        response = send_from_directory(STATIC_DIR, filename)
+    response = send_from_directory(STATIC_DIR, filename)
     response.cache_control.public = True
     response.cache_control.max_age = VERSIONED_MAX_AGE
     response.cache_control.immutable = True
@@ -99,10 +98,9 @@ def versioned(version, filename):
 @bp.get("/static/vendor/<name>")
 def vendor(name):
     """Serve a pinned npm build the widget imports."""
-    path = VENDOR_FILES.get(name)
-    if path is None:
+    if name not in VENDOR_FILES:
         abort(404)
-    return send_from_directory(NODE_MODULES, path, max_age=3600)
+    return send_from_directory(VENDOR_DIR, name, max_age=3600)
 
 
 @bp.get("/health")

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 05:27:00.070559
 
 """
 
-from alembic import op
+from alembic import context, op
 import sqlalchemy as sa
 
 import addchat.models
@@ -17,6 +17,11 @@ revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+
+
+def demo_site():
+    """Tell whether this is the standalone app: a host site's route (`flask addchat db`) has its own users."""
+    return not context.config.attributes.get("addchat_host_site")
 
 
 def upgrade():
@@ -87,6 +92,8 @@ def upgrade():
         sa.Column("updated_at", addchat.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_addchat_settings")),
     )
+    if not demo_site():
+        return
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -102,7 +109,8 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_table("users")
+    if demo_site():
+        op.drop_table("users")
     op.drop_table("addchat_settings")
     with op.batch_alter_table("addchat_messages", schema=None) as batch_op:
         batch_op.drop_index("ix_addchat_messages_unread")

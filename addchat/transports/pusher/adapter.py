@@ -12,8 +12,10 @@ import logging
 import sys
 
 import pusher
+import requests
 from flask import current_app, url_for
 
+from addchat import stats
 from addchat.cli import addchat_cli
 from addchat.errors import register_json_blueprint
 from addchat.transports.base import Transport
@@ -22,7 +24,9 @@ from addchat.transports.pusher.channels import (
     CHANGE_EVENT,
     CHAT_CHANNEL_TEMPLATE,
     EVERYONE_CHANNEL,
+    NAMESPACE,
     TYPING_EVENT,
+    USER_CHANNEL_RE,
     user_channel,
 )
 from addchat.transports.pusher.server.cli import pusher_server_command
@@ -61,14 +65,31 @@ def change_events(changes, origin=None):
     return events
 
 
+def describe(error):
+    """Say in a few words why the Pusher server's HTTP API failed (no URL: it carries a signature)."""
+    if isinstance(error, requests.exceptions.ConnectTimeout | requests.exceptions.ReadTimeout):
+        return "no answer in time"
+    if isinstance(error, requests.exceptions.ConnectionError):
+        return "cannot connect (is `flask addchat pusher-server` running?)"
+    if isinstance(error, pusher.errors.PusherBadAuth | pusher.errors.PusherForbidden):
+        return f"it refused these credentials ({error})"[:200]
+    return f"{type(error).__name__}: {error}"[:200]
+
+
 class PusherTransport(Transport):
     """Trigger through Pusher Channels or any Pusher-protocol server (the built-in one by default)."""
 
     name = "pusher"
-    summary = "Pushed by Pusher Channels or the built-in Pusher-protocol server, with typing and presence."
+    summary = (
+        "Pushed by Pusher Channels or the built-in Pusher-protocol server: news in well under a second, "
+        "with typing and presence; the connections live in that server (about 20 KiB each), not in the "
+        "web server; needs its credentials and the server running (flask addchat pusher-server)."
+    )
 
     def __init__(self):
         self.client = None
+        # The same app with a short timeout, for the admin page's look at the server.
+        self.probe = None
 
     def init_app(self, app):
         """Mount channel auth and the built-in server's command; create the client."""
@@ -78,16 +99,56 @@ class PusherTransport(Transport):
 
     def connect(self, cfg):
         """Create the Pusher client from the PUSHER_* settings (again, when they change)."""
-        self.client = pusher.Pusher(
-            app_id=str(cfg["PUSHER_APP_ID"]),
-            key=cfg["PUSHER_KEY"],
-            secret=cfg["PUSHER_SECRET"],
-            host=cfg.get("PUSHER_HOST") or None,
-            port=cfg.get("PUSHER_PORT") or None,
-            ssl=cfg.get("PUSHER_SSL", True),
-            cluster=cfg.get("PUSHER_CLUSTER"),
-            timeout=cfg.get("PUSHER_TIMEOUT", 5),
-        )
+        self.missing = [
+            name for name in ("PUSHER_APP_ID", "PUSHER_KEY", "PUSHER_SECRET") if not cfg.get(name)
+        ]
+        options = {
+            "app_id": str(cfg.get("PUSHER_APP_ID") or ""),
+            "key": cfg.get("PUSHER_KEY") or "",
+            "secret": cfg.get("PUSHER_SECRET") or "",
+            "host": cfg.get("PUSHER_HOST") or None,
+            "port": cfg.get("PUSHER_PORT") or None,
+            "ssl": cfg.get("PUSHER_SSL", True),
+            "cluster": cfg.get("PUSHER_CLUSTER"),
+        }
+        self.client = pusher.Pusher(timeout=cfg.get("PUSHER_TIMEOUT", 5), **options)
+        self.probe = pusher.Pusher(timeout=cfg.get("ADDCHAT_PUSHER_PROBE_TIMEOUT", 2), **options)
+        self.server_name = options["host"] or f"Pusher Channels ({options['cluster']})"
+        if options["host"] and options["port"]:
+            self.server_name = f"{options['host']}:{options['port']}"
+
+    def channels(self, info=()):
+        """List AddChat's occupied channels through the server's HTTP API (the admin page's look)."""
+        return self.probe.channels_info(prefix_filter=f"private-{NAMESPACE}.", attributes=list(info))[
+            "channels"
+        ]
+
+    def unavailable_reason(self, environ):
+        """Refuse without credentials, or when the Pusher server does not answer its HTTP API."""
+        if self.missing:
+            return f"Pusher credentials are missing: set {', '.join(self.missing)}."
+        try:
+            self.channels()
+        except Exception as error:  # noqa: BLE001 - any failure means widgets could not connect either
+            return f"The Pusher server at {self.server_name} does not answer: {describe(error)}."
+        return None
+
+    def live_stats(self):
+        """Count connections (subscriptions of the everyone channel) and online users (occupied user channels)."""
+        if self.missing:
+            return {"error": "no credentials"}
+        try:
+            try:
+                channels = self.channels(info=("subscription_count",))
+            except pusher.errors.PusherBadRequest:
+                channels = self.channels()  # Pusher Channels without subscription counting enabled
+        except Exception as error:  # noqa: BLE001 - shown on the dashboard as it is
+            return {"error": describe(error)}
+        return {
+            "connections": channels.get(EVERYONE_CHANNEL, {}).get("subscription_count"),
+            "online_users": sum(1 for name in channels if USER_CHANNEL_RE.match(name)),
+            "scope": self.server_name,
+        }
 
     def publish(self, changes, origin=None):
         """Trigger every change on its channel, in batches of ten; log what fails, lose nothing."""
@@ -97,8 +158,9 @@ class PusherTransport(Transport):
             try:
                 # already_encoded: the data is a JSON string checked against the limit above.
                 self.client.trigger_batch(batch, already_encoded=True)
-            except Exception:
+            except Exception as error:
                 # Committed in the feed already: widgets catch up through their cursor.
+                stats.push_failed(self.name, error)
                 log.exception(
                     "Pusher trigger of %d event(s) on %s failed; widgets catch up through the poll",
                     len(batch),

@@ -1,18 +1,27 @@
 """The socketio transport: each change goes to its user's room through push.py."""
 
+from flask import current_app
+
 from addchat.extensions import socketio
 from addchat.transports.base import Transport
 from addchat.transports.socketio import events, signout  # noqa: F401  (events registers the handlers)
 from addchat.transports.socketio.presence import presence_store
 from addchat.transports.socketio.push import push_change
-from addchat.transports.socketio.server import socketio_options
+from addchat.transports.socketio.server import GREEN_MODES, socketio_options
+
+# WSGI servers that hand Flask-SocketIO's threading mode the raw socket (simple-websocket uses it).
+RAW_SOCKET_KEYS = ("werkzeug.socket", "gunicorn.socket")
 
 
 class SocketIOTransport(Transport):
     """Push over WebSockets; rooms span processes through SOCKETIO_MESSAGE_QUEUE."""
 
     name = "socketio"
-    summary = "Pushed over WebSockets (Flask-SocketIO), with typing and online presence."
+    summary = (
+        "Pushed over a WebSocket the web server holds (Flask-SocketIO): news in well under a second, "
+        "with typing and presence; costs one open connection per widget (about 50 to 150 KiB each); "
+        "needs serve.py under gevent or eventlet, and Redis for several processes."
+    )
 
     def init_app(self, app):
         """Bind Flask-SocketIO, this app's presence store, the socket handlers and the sign-out hook."""
@@ -30,6 +39,24 @@ class SocketIOTransport(Transport):
         if not config.get("SOCKETIO_MESSAGE_QUEUE"):
             return "SOCKETIO_MESSAGE_QUEUE is not set, so this process cannot reach the server's sockets"
         return None
+
+    def unavailable_reason(self, environ):
+        """Refuse when this process's server cannot hold WebSockets (threading mode without a raw socket)."""
+        if socketio.async_mode in GREEN_MODES or any(environ.get(key) for key in RAW_SOCKET_KEYS):
+            return None
+        if not environ.get("SERVER_SOFTWARE"):
+            return None  # no server at all (the Flask test client): nothing to judge by
+        return (
+            f"This process cannot serve WebSockets: Flask-SocketIO runs in {socketio.async_mode} mode under "
+            f"{environ['SERVER_SOFTWARE']}. Start the site with serve.py (SOCKETIO_ASYNC_MODE=gevent or "
+            "eventlet) or gunicorn's GeventWebSocketWorker."
+        )
+
+    def live_stats(self):
+        """Count open Socket.IO connections and online users from the presence store."""
+        store = current_app.extensions["addchat_presence"]
+        connections, users = store.counts()
+        return {"connections": connections, "online_users": users, "scope": store.scope}
 
     def client_config(self, user):
         """Tell the widget where the Socket.IO endpoint is."""

@@ -28,6 +28,9 @@ def _now_ms():
 class MemoryPresence:
     """Presence and typing state of one process: right for a single server process."""
 
+    # What the dashboard's counts cover: this process only.
+    scope = "process"
+
     def __init__(self, typing_timeout_ms=6000):
         self.typing_timeout_ms = typing_timeout_ms
         self._lock = threading.Lock()
@@ -65,6 +68,11 @@ class MemoryPresence:
         """Return the subset of user_ids that have an open connection."""
         with self._lock:
             return {uid for uid in user_ids if self._sids.get(uid)}
+
+    def counts(self):
+        """Return (open connections, online users) of this process, for the dashboard."""
+        with self._lock:
+            return len(self._local), len(self._sids)
 
     def refresh(self):
         """Keep this process's connections alive; return users they brought back (none in memory)."""
@@ -134,6 +142,8 @@ return offline
 class RedisPresence(MemoryPresence):
     """Presence and typing state shared by every server process through Redis."""
 
+    scope = "redis"
+
     def __init__(self, url, prefix="addchat", ttl=60, typing_timeout_ms=6000):
         super().__init__(typing_timeout_ms)
         self.redis = redis.Redis.from_url(url)
@@ -194,6 +204,11 @@ class RedisPresence(MemoryPresence):
         for uid in user_ids:
             pipe.zcount(self._key(uid), now, "+inf")
         return {uid for uid, count in zip(user_ids, pipe.execute(), strict=True) if count}
+
+    def counts(self):
+        """Return (open connections, online users) of every process, from the lapse index."""
+        members = self.redis.zrangebyscore(self._lapses, time.time(), "+inf")
+        return len(members), len({member.split(b":", 1)[0] for member in members})
 
     def refresh(self):
         """Push the lapse time of this process's connections forward (the heartbeat).

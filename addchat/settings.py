@@ -1,0 +1,151 @@
+"""AddChat's defaults: config classes chosen by name (see the README's settings table).
+
+A host site gets every ADDCHAT_/PUSHER_/SOCKETIO_/RATELIMIT_ setting of `Config` it did not set
+itself (AddChat.init_app); the standalone app's config.py at the top of the repository extends
+these classes. Nothing here reads a file outside the package.
+"""
+
+import os
+
+
+def _env_int(name, default):
+    """Read an integer setting from the environment."""
+    return int(os.environ.get(name, default))
+
+
+# Set only when the site uses Pusher Channels itself (see the Pusher settings below).
+_PUSHER_CLUSTER = os.environ.get("PUSHER_CLUSTER")
+
+
+class Config:
+    """Settings shared by every environment; each can be overridden from the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # A relative SQLite path lands in the app's instance folder (Flask-SQLAlchemy).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///addchat.db")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite only: WAL journal, synchronous=NORMAL and a 5 s busy timeout on each connection.
+    ADDCHAT_SQLITE_WAL = os.environ.get("ADDCHAT_SQLITE_WAL", "true").lower() != "false"
+    # Green threads: psycopg 3 cooperates with gevent when imported after monkey-patching (gunicorn
+    # -k gevent); under eventlet or gunicorn --preload, set PSYCOPG_WAIT_FUNC=wait_select in the
+    # environment, or one slow query stalls the process (README, Benchmarks).
+    # Largest request body accepted at all; bigger requests get a JSON 413.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    # The token lives as long as the session, so an open widget never goes stale.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Chat behaviour.
+    ADDCHAT_MAX_BODY_LENGTH = _env_int("ADDCHAT_MAX_BODY_LENGTH", 5000)
+    ADDCHAT_POLL_INTERVAL_MS = _env_int("ADDCHAT_POLL_INTERVAL_MS", 3000)
+    ADDCHAT_POLL_BATCH = _env_int("ADDCHAT_POLL_BATCH", 200)
+    ADDCHAT_HISTORY_PAGE = 30
+    # The widget's panel title and accent colour until an admin stores others ("": the widget's own).
+    ADDCHAT_WIDGET_TITLE = os.environ.get("ADDCHAT_WIDGET_TITLE", "")
+    ADDCHAT_WIDGET_COLOR = os.environ.get("ADDCHAT_WIDGET_COLOR", "")
+    # notification_type used until an admin stores another one in the settings table.
+    ADDCHAT_DEFAULT_NOTIFICATION_TYPE = os.environ.get("ADDCHAT_NOTIFICATION_TYPE", "internal")
+    # Host-site user model columns shown in the widget.
+    ADDCHAT_USER_NAME_FIELD = "name"
+    ADDCHAT_USER_AVATAR_FIELD = "avatar"
+    ADDCHAT_USER_ADMIN_FIELD = "is_admin"
+
+    # Rate limits (Flask-Limiter syntax); storage in memory unless a Redis URL is given.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
+    ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
+    ADDCHAT_AUTH_RATE_LIMIT = os.environ.get("ADDCHAT_AUTH_RATE_LIMIT", "60/minute")
+    # Events one Socket.IO connection may send (typing, presence:watch), counted in the same store.
+    ADDCHAT_SOCKET_EVENT_RATE_LIMIT = os.environ.get("ADDCHAT_SOCKET_EVENT_RATE_LIMIT", "40/10 seconds")
+    # The poll reads the user id from the signed session alone (its one-SELECT rule); False makes it
+    # load the user through Flask-Login like every other endpoint (one more query per poll).
+    ADDCHAT_POLL_TRUSTS_SESSION = os.environ.get("ADDCHAT_POLL_TRUSTS_SESSION", "true").lower() == "true"
+
+    # Socket.IO transport. The async mode is the one `python serve.py` starts (eventlet or gevent);
+    # processes it did not start (flask CLI, tests) run threading and never import either.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    # redis://... shares rooms, presence and typing between server processes (and outside emitters).
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    # Pub/sub channel on the queue, also the prefix of AddChat's Redis keys.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "addchat")
+    # Largest Socket.IO packet a client may send (typing and presence events are tiny).
+    ADDCHAT_SOCKET_MAX_PAYLOAD = _env_int("ADDCHAT_SOCKET_MAX_PAYLOAD", 16 * 1024)
+    # Seconds a connection stays online in Redis without its process's heartbeat (a crashed process);
+    # every process refreshes its own and sweeps lapsed ones every third of it (watchers hear "offline").
+    ADDCHAT_PRESENCE_TTL = _env_int("ADDCHAT_PRESENCE_TTL", 60)
+    # Most users one connection may watch for online/offline changes.
+    ADDCHAT_PRESENCE_WATCH_MAX = _env_int("ADDCHAT_PRESENCE_WATCH_MAX", 200)
+    # Typing: a "start" is relayed at most once per throttle; the state lapses after the timeout.
+    ADDCHAT_TYPING_THROTTLE_MS = _env_int("ADDCHAT_TYPING_THROTTLE_MS", 1000)
+    ADDCHAT_TYPING_TIMEOUT_MS = _env_int("ADDCHAT_TYPING_TIMEOUT_MS", 6000)
+    # Widget: re-send "typing" at most this often while typing; send "stopped" after this idle time.
+    ADDCHAT_TYPING_REPEAT_MS = _env_int("ADDCHAT_TYPING_REPEAT_MS", 3000)
+    ADDCHAT_TYPING_IDLE_MS = _env_int("ADDCHAT_TYPING_IDLE_MS", 4000)
+    # Push transports confirm pushes with a poll: this long after the last push (a lost or
+    # out-of-order push is found within it), and at least this often while idle.
+    ADDCHAT_PUSH_SETTLE_MS = _env_int("ADDCHAT_PUSH_SETTLE_MS", 1500)
+    ADDCHAT_PUSH_SAFETY_POLL_MS = _env_int("ADDCHAT_PUSH_SAFETY_POLL_MS", 60000)
+
+    # Pusher transport. Without PUSHER_CLUSTER it triggers into the built-in Pusher-protocol server
+    # (`flask addchat pusher-server`, started by `make run`) on 127.0.0.1:6001; setting the four
+    # credentials PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET and PUSHER_CLUSTER points it at Pusher.
+    PUSHER_APP_ID = os.environ.get("PUSHER_APP_ID", "100001")
+    PUSHER_KEY = os.environ.get("PUSHER_KEY", "addchat-key")
+    PUSHER_SECRET = os.environ.get("PUSHER_SECRET", "addchat-secret")
+    PUSHER_CLUSTER = _PUSHER_CLUSTER or "mt1"
+    PUSHER_HOST = os.environ.get("PUSHER_HOST", "" if _PUSHER_CLUSTER else "127.0.0.1") or None
+    PUSHER_PORT = _env_int("PUSHER_PORT", 0 if _PUSHER_CLUSTER else 6001) or None
+    PUSHER_SSL = os.environ.get("PUSHER_SSL", "true" if _PUSHER_CLUSTER else "false").lower() == "true"
+    # Where browsers reach the Pusher-protocol server when not at PUSHER_HOST:PUSHER_PORT (a proxy).
+    PUSHER_WS_HOST = os.environ.get("PUSHER_WS_HOST") or None
+    PUSHER_WS_PORT = _env_int("PUSHER_WS_PORT", 0) or None
+    # Seconds a trigger may take before it is logged as failed (widgets then catch up by polling).
+    PUSHER_TIMEOUT = _env_int("PUSHER_TIMEOUT", 5)
+    # Seconds the admin page waits for the Pusher server's channel listing (is it there? who is on?).
+    ADDCHAT_PUSHER_PROBE_TIMEOUT = _env_int("ADDCHAT_PUSHER_PROBE_TIMEOUT", 2)
+    # The built-in Pusher-protocol server (`flask addchat pusher-server`); Redis shares it across instances.
+    PUSHER_SERVER_HOST = os.environ.get("PUSHER_SERVER_HOST", "127.0.0.1")
+    PUSHER_SERVER_PORT = _env_int("PUSHER_SERVER_PORT", 6001)
+    PUSHER_SERVER_REDIS_URL = os.environ.get("PUSHER_SERVER_REDIS_URL")
+    # Where the dashboard's counters (polls, push failures) live: redis://... shares them across
+    # processes; unset, the Socket.IO message queue's Redis if there is one, else this process's memory.
+    ADDCHAT_STATS_REDIS_URL = os.environ.get("ADDCHAT_STATS_REDIS_URL")
+    # Most channels one POST /addchat/pusher/auth/batch may sign (the widget watches up to 100 contacts).
+    ADDCHAT_PUSHER_AUTH_BATCH_MAX = _env_int("ADDCHAT_PUSHER_AUTH_BATCH_MAX", 101)
+
+
+class DevelopmentConfig(Config):
+    """Local demo: SQLite file in instance/, debug off the reloader's way."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Tests: a throwaway database given by the test, CSRF still on."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    # The Flask test client runs in-process; real-server socket tests pick their own mode.
+    SOCKETIO_ASYNC_MODE = "threading"
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(Config):
+    """Production: secrets must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls):
+        """Refuse to start with the development secret."""
+        if cls.SECRET_KEY == "dev-only-change-me":
+            raise RuntimeError("Set SECRET_KEY in the environment for production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
