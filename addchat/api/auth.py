@@ -2,19 +2,25 @@
 
 from functools import wraps
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_login import current_user
 
 from addchat.api.errors import error_response
+from addchat.extensions import csrf
+
+# Methods that change nothing, so need no CSRF token.
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def login_required_json(view):
-    """Like login_required, but answer 401 JSON instead of redirecting to a login page."""
+    """Like login_required, but answer 401 JSON instead of redirecting; then check CSRF on writes."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return error_response(401, "unauthorized", "Sign in to use the chat.")
+        if request.method not in SAFE_METHODS:
+            csrf.protect()
         return view(*args, **kwargs)
 
     return wrapped

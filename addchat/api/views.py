@@ -66,7 +66,7 @@ def contacts():
     return jsonify(contacts=rows)
 
 
-@bp.get("/conversations/<int:user_id>/messages")
+@bp.get("/conversations/<id:user_id>/messages")
 @login_required_json
 def history(user_id):
     """Return one page of the conversation with a user."""
@@ -81,7 +81,7 @@ def history(user_id):
     return jsonify(messages=rows, has_more=has_more)
 
 
-@bp.post("/conversations/<int:user_id>/messages")
+@bp.post("/conversations/<id:user_id>/messages")
 @login_required_json
 @limiter.limit(_send_limit)
 def send(user_id):
@@ -99,7 +99,7 @@ def send(user_id):
     return jsonify(messages.message_json(message)), 201 if created else 200
 
 
-@bp.post("/conversations/<int:user_id>/seen")
+@bp.post("/conversations/<id:user_id>/seen")
 @login_required_json
 def seen(user_id):
     """Mark messages from a user as seen up to an id."""
@@ -110,7 +110,7 @@ def seen(user_id):
     return jsonify(updated=updated, seen_at=seen_at)
 
 
-@bp.delete("/messages/<int:message_id>")
+@bp.delete("/messages/<id:message_id>")
 @login_required_json
 def delete(message_id):
     """Soft-delete one of the user's own messages."""
