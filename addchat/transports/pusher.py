@@ -137,9 +137,7 @@ class PusherTransport(Transport):
             "everyone_channel": EVERYONE_CHANNEL,
             "chat_channel_prefix": f"presence-{NAMESPACE}.chat.",
             # The pair channel's name with {low} and {high} user ids to fill in (lower id first).
-            "chat_channel_template": CHAT_CHANNEL_TEMPLATE.format(
-                kind="presence", low="{low}", high="{high}"
-            ),
+            "chat_channel_template": CHAT_CHANNEL_TEMPLATE.format(kind="presence", low="{low}", high="{high}"),
             "change_event": CHANGE_EVENT,
             "typing_event": TYPING_EVENT,
             "max_event_bytes": MAX_EVENT_BYTES,
