@@ -50,6 +50,9 @@ class Config:
     ADDCHAT_USER_NAME_FIELD = "name"
     ADDCHAT_USER_AVATAR_FIELD = "avatar"
     ADDCHAT_USER_ADMIN_FIELD = "is_admin"
+    # Content-Security-Policy of AddChat's own HTML pages (the admin page); unset: same-origin
+    # scripts, styles and connections only, no inline code, never framed (addchat/hardening.py).
+    ADDCHAT_PAGE_CSP = os.environ.get("ADDCHAT_PAGE_CSP")
 
     # Rate limits (Flask-Limiter syntax); storage in memory unless a Redis URL is given.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -57,6 +60,9 @@ class Config:
     ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
     ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
     ADDCHAT_AUTH_RATE_LIMIT = os.environ.get("ADDCHAT_AUTH_RATE_LIMIT", "60/minute")
+    # The demo's sign-in: failed attempts allowed per account and per client address (429 beyond).
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "5/minute;20/hour")
+    LOGIN_RATE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "20/minute;100/hour")
 
     # Socket.IO transport. The async mode is the one `python serve.py` starts (eventlet or gevent);
     # processes it did not start (flask CLI, tests) run threading and never import either.

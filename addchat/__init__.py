@@ -28,6 +28,7 @@ def _load_config(app, config):
 def create_app(config=None):
     """Build the standalone AddChat site: demo host pages, the chat, its admin."""
     from addchat import demo
+    from addchat.demo.auth import load_user
     from addchat.extensions import db, login_manager, migrate
     from addchat.models import User
 
@@ -43,11 +44,8 @@ def create_app(config=None):
     login_manager.init_app(app)
     login_manager.login_view = "demo.login"
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        """Load the signed-in user from the session's id."""
-        return db.session.get(User, int(user_id))
-
+    # "<id>:<token>" of a live sign-in (addchat/demo/auth.py): sign-out revokes the cookies.
+    login_manager.user_loader(load_user)
     AddChat(app, user_model=User, db=db)
     app.register_blueprint(demo.bp)
     return app

@@ -92,7 +92,7 @@ class AddChat:
 
         Options (given here or to the constructor): user_model (required), db, can_chat, admin_check.
         """
-        from addchat import admin, api, cli, pusher, realtime, widget
+        from addchat import admin, api, cli, hardening, pusher, realtime, widget
 
         _default_settings(app)
         options = {**self.options, **overrides}
@@ -117,4 +117,5 @@ class AddChat:
         app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
         app.register_blueprint(pusher.bp, url_prefix="/addchat/pusher")
         app.register_error_handler(HTTPException, json_http_error)
+        hardening.init_app(app)
         app.cli.add_command(cli.addchat_cli)

@@ -1,14 +1,16 @@
 # ruff: noqa: F811  (the realtime fixtures are imported, then named as test arguments)
-"""A client cannot run the server's connect or disconnect handler by emitting an event of that name.
+"""Sockets on real servers: reserved event names are refused; a revoked remember-me cookie opens none.
 
 Real servers (`python serve.py`, eventlet and gevent) and python-socketio clients, as in
 tests/realtime; only the fixtures are borrowed from there.
 """
 
+import requests
+import socketio
 from socketio import packet
 
 from tests.realtime.conftest import chat_db, server, tab  # noqa: F401  (fixtures)
-from tests.realtime.servers import wait_until
+from tests.realtime.servers import ChatSocket, wait_until
 from tests.realtime.test_signout import Browser
 
 
@@ -65,3 +67,29 @@ def test_forged_connect_is_refused_and_counts_no_second_connection(server, tab, 
     assert forge(dave, "connect")["error"]["code"] == "reserved_event"
     dave.close()  # one real connection: closing it takes Dave offline
     alice.wait_event("presence", user_id=ids["dave"], online=False)
+
+
+def _socket_refused(url, cookie_header):
+    """Return True when the real server refuses a socket with these cookies."""
+    client = socketio.Client(reconnection=False)
+    try:
+        client.connect(url, headers={"Cookie": cookie_header}, transports=["websocket"])
+    except socketio.exceptions.ConnectionError:
+        return True
+    client.disconnect()
+    return False
+
+
+def test_remember_cookie_opens_no_socket_after_sign_out_on_a_real_server(server, chat_db):
+    browser = Browser(server.url).sign_in("carol@example.com")
+    remembered = browser.http.cookies.get("remember_token")
+    assert remembered
+    assert not _socket_refused(server.url, f"remember_token={remembered}")
+    sock = ChatSocket(server.url, browser.cookie(), browser.token, reconnect=False).connect()
+    browser.sign_out()
+    assert _socket_refused(server.url, f"remember_token={remembered}")
+    stolen = requests.get(
+        f"{server.url}/addchat/api/config", cookies={"remember_token": remembered}, timeout=10
+    )
+    assert stolen.status_code == 401
+    sock.close()
