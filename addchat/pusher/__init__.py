@@ -1,5 +1,8 @@
 """POST /addchat/pusher/auth: pusher-js asks here before joining a private or presence channel.
 
+POST /addchat/pusher/user-auth signs the user's data for pusher:signin (protocol 7 user
+authentication): the connection then receives what the server sends to that user.
+
 POST /addchat/pusher/auth/batch signs many channels of one socket in one request: the widget
 joins a presence channel per contact, and one request per channel would cost a page view dozens.
 """
@@ -13,7 +16,7 @@ from addchat.api.errors import chat_error, csrf_error, error_response
 from addchat.api.parse import SOCKET_ID_RE, json_body
 from addchat.extension import db_session
 from addchat.extensions import csrf, limiter
-from addchat.services.channels import check_channel
+from addchat.services.channels import check_channel, presence_member
 from addchat.services.errors import ChatError
 from addchat.transports import transport_for
 
@@ -76,6 +79,21 @@ def auth_batch():
             continue
         channels[name] = {"status": 200, **transport.authenticate(socket_id, name, member)}
     return jsonify(channels=channels)
+
+
+@bp.post("/user-auth")
+@csrf.exempt
+@login_required_json
+@limiter.limit(_auth_limit)
+def user_auth():
+    """Sign the signed-in user's data for pusher:signin (the form pusher-js's signin() sends)."""
+    csrf.protect()
+    socket_id = checked_socket_id(request.form.get("socket_id"))
+    if socket_id is None:
+        return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
+    member = presence_member(current_user)
+    user_data = {"id": member["user_id"], "user_info": member["user_info"]}
+    return jsonify(transport_for("pusher").authenticate_user(socket_id, user_data))
 
 
 # Refusals and CSRF failures answer in the API's one error shape.

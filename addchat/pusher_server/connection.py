@@ -31,6 +31,7 @@ class Connection:
         self.socket_id = new_socket_id()
         self.channels = set()
         self.presence = {}  # channel -> (user_id, user_info as JSON)
+        self.user_id = None  # set by a valid pusher:signin
         self.last_seen = loop_time
         self.ping_sent_at = None
         self.closed = False

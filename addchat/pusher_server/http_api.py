@@ -63,7 +63,7 @@ def event_channels(event):
         found = [event["channel"]]
     if not isinstance(found, list) or not found or len(found) > protocol.MAX_TRIGGER_CHANNELS:
         return None
-    if not all(protocol.valid_channel_name(c) for c in found):
+    if not all(protocol.valid_trigger_channel(c) for c in found):
         return None
     return found
 

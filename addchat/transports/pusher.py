@@ -119,6 +119,10 @@ class PusherTransport(Transport):
         """Sign one subscription with the official library (HMAC-SHA256 of the Pusher protocol)."""
         return self.client.authenticate(channel=channel, socket_id=socket_id, custom_data=member)
 
+    def authenticate_user(self, socket_id, user_data):
+        """Sign a connection's user data for pusher:signin (protocol 7 user authentication)."""
+        return self.client.authenticate_user(socket_id, user_data)
+
     def client_config(self, user):
         """Tell pusher-js which app and host to use, where to authorise, and the channel names."""
         cfg = current_app.config
