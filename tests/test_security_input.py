@@ -43,7 +43,17 @@ def test_non_ascii_digits_in_paths_are_404(app, api, users, digits):
 
 @pytest.mark.parametrize(
     "query",
-    ["cursor=--1", "cursor=²", "cursor=𝟘", "cursor=๓", "cursor=３", "cursor=1_0", "cursor=+1", "cursor= 1"],
+    [
+        "cursor=--1",
+        "cursor=²",
+        "cursor=𝟘",
+        "cursor=๓",
+        "cursor=３",
+        "cursor=1_0",
+        "cursor=+1",
+        "cursor= 1",
+        "cursor=",
+    ],
 )
 def test_poll_cursor_takes_ascii_digits_only(api, users, query):
     response = api("bob").get(f"/addchat/api/poll?{query}")
@@ -140,3 +150,18 @@ def test_signed_in_writes_without_token_are_400_csrf_failed(app, api, users, met
     _assert_error(response, 400)
     assert response.get_json()["error"]["code"] == "csrf_failed"
     assert _unchanged(app) == before
+
+
+def test_integral_floats_are_ids_as_json_says(app, api, users):
+    """JSON Schema counts 7.0 as an integer; the server agrees (the OpenAPI document says integer)."""
+    sent = api("alice").send(users["bob"], "hi").get_json()
+    response = api("bob").post(
+        f"/addchat/api/conversations/{users['alice']}/seen", json={"up_to_id": float(sent["id"])}
+    )
+    assert response.status_code == 200
+    assert response.get_json()["updated"] == 1
+
+
+def test_query_text_length_is_counted_before_trimming(api, users):
+    response = api("alice").get("/addchat/api/contacts", query_string={"q": " " * 101})
+    assert response.status_code == 400

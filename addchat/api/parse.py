@@ -77,7 +77,9 @@ def json_body():
 
 
 def int_value(value, name, minimum=0, maximum=MAX_ID):
-    """Check that a value is a whole number in range (booleans are not numbers)."""
+    """Check that a value is a whole number in range (booleans are not numbers; 7.0 is 7, as in JSON)."""
+    if isinstance(value, float) and value.is_integer() and minimum <= value <= maximum:
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
         raise InvalidInput(
             f"'{name}' must be an integer from {minimum} to {maximum}.", code=f"invalid_{name}"
@@ -92,16 +94,16 @@ def parse_int(raw, name, minimum=0, maximum=MAX_ID):
 
 
 def int_arg(name, default=None, minimum=0, maximum=MAX_ID):
-    """Read an optional integer query argument."""
+    """Read an optional integer query argument (absent: the default; present: ASCII digits)."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     return parse_int(raw, name, minimum, maximum)
 
 
 def text_arg(name, max_length=100):
-    """Read an optional short text query argument."""
-    value = request.args.get(name, "").strip()
+    """Read an optional short text query argument (its length counted before trimming)."""
+    value = request.args.get(name, "")
     if len(value) > max_length:
         raise InvalidInput(f"'{name}' is longer than {max_length} characters.", code=f"invalid_{name}")
-    return value
+    return value.strip()
