@@ -165,3 +165,20 @@ def test_integral_floats_are_ids_as_json_says(app, api, users):
 def test_query_text_length_is_counted_before_trimming(api, users):
     response = api("alice").get("/addchat/api/contacts", query_string={"q": " " * 101})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path,body",
+    [
+        ("/addchat/api/conversations/{bob}/messages", {"body": "hi", "extra": "x" * 60_000}),
+        ("/addchat/api/conversations/{bob}/seen", {"up_to_id": 1, "x": 1}),
+        ("/addchat/api/settings", {"notification_type": "internal", "x": None}),
+    ],
+)
+def test_unknown_body_fields_are_refused(app, api, users, path, body):
+    """Bodies hold exactly the documented fields (additionalProperties: false in the document)."""
+    before = _unchanged(app)
+    response = api("alice").post(path.format(bob=users["bob"]), json=body)
+    _assert_error(response, 400)
+    assert response.get_json()["error"]["code"] == "unknown_field"
+    assert _unchanged(app) == before

@@ -153,6 +153,7 @@ PATHS = {
                 **_json(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["body"],
                         "properties": {
                             "body": {
@@ -183,6 +184,7 @@ PATHS = {
                 **_json(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["up_to_id"],
                         "properties": {"up_to_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
                     }
@@ -261,6 +263,7 @@ PATHS = {
                 **_json(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["notification_type"],
                         "properties": {
                             "notification_type": {
@@ -286,9 +289,16 @@ PATHS = {
     },
 }
 
-for _operations in PATHS.values():
-    for _method, _operation in _operations.items():
-        _operation.setdefault("security", READ if _method == "get" else WRITE)
+
+def _with_security(paths):
+    """Give each operation its own security: the session for GETs, session and CSRF for writes."""
+    return {
+        path: {
+            method: {"security": READ if method == "get" else WRITE, **operation}
+            for method, operation in operations.items()
+        }
+        for path, operations in paths.items()
+    }
 
 
 def openapi_document():
@@ -305,5 +315,5 @@ def openapi_document():
             },
         },
         "security": WRITE,
-        "paths": PATHS,
+        "paths": _with_security(PATHS),
     }

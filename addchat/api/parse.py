@@ -69,11 +69,15 @@ def _depth(value):
     return deepest
 
 
-def json_body():
-    """Return the request's JSON object, or refuse anything else."""
+def json_body(*fields):
+    """Return the request's JSON object, or refuse anything else (with fields: any other key too)."""
     if not request.is_json:
         raise InvalidInput("Send a JSON object with Content-Type: application/json.", code="invalid_json")
-    return parse_json_object(request.get_data(cache=True))
+    data = parse_json_object(request.get_data(cache=True))
+    unknown = sorted(set(data) - set(fields)) if fields else []
+    if unknown:
+        raise InvalidInput(f"Unknown field '{unknown[0][:40]}'.", code="unknown_field")
+    return data
 
 
 def int_value(value, name, minimum=0, maximum=MAX_ID):

@@ -86,7 +86,7 @@ def history(user_id):
 @limiter.limit(_send_limit)
 def send(user_id):
     """Store a message to a user; a retried client_id answers 200 with the stored one."""
-    data = json_body()
+    data = json_body("body", "client_id")
     message, created = messages.post_message(
         db_session(),
         current_user,
@@ -103,7 +103,7 @@ def send(user_id):
 @login_required_json
 def seen(user_id):
     """Mark messages from a user as seen up to an id."""
-    up_to_id = int_value(json_body().get("up_to_id"), "up_to_id", minimum=1)
+    up_to_id = int_value(json_body("up_to_id").get("up_to_id"), "up_to_id", minimum=1)
     updated, seen_at = messages.mark_seen(
         db_session(), current_user, user_id, up_to_id, origin=socket_id_header()
     )
@@ -153,7 +153,7 @@ def change_settings():
     """Switch notification_type at run time; every widget follows through the feed."""
     if not is_admin(current_user):
         return error_response(403, "forbidden", "Only admins can change AddChat settings.")
-    value = json_body().get("notification_type")
+    value = json_body("notification_type").get("notification_type")
     session = db_session()
     previous, changes = settings.set_notification_type(
         session, value, current_app.config["ADDCHAT_DEFAULT_NOTIFICATION_TYPE"]

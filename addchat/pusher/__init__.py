@@ -58,7 +58,7 @@ def auth():
 def auth_batch():
     """Sign several channels for one socket: {"socket_id", "channel_names": [...]} in, one answer each out."""
     csrf.protect()
-    data = json_body()
+    data = json_body("socket_id", "channel_names")
     socket_id = checked_socket_id(data.get("socket_id"))
     if socket_id is None:
         return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
