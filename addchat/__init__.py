@@ -4,6 +4,7 @@ from flask import Flask
 
 from addchat import demo, settings
 from addchat.context import IN_CHECKOUT, RESOURCES
+from addchat.demo.auth import load_user
 from addchat.extensions import csrf, db, login_manager, migrate
 from addchat.models import User
 from addchat.mount import AddChat
@@ -44,11 +45,8 @@ def create_app(config=None):
     # The demo site protects its own forms app-wide, as a host site may; AddChat checks its own.
     csrf.init_app(app)
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        """Load the signed-in user from the session's id."""
-        return db.session.get(User, int(user_id))
-
+    # "<id>:<token>" of a live sign-in (addchat/demo/auth.py): sign-out revokes the cookies.
+    login_manager.user_loader(load_user)
     AddChat(app, user_model=User, db=db)
     app.register_blueprint(demo.bp)
     return app

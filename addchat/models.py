@@ -87,6 +87,14 @@ class User(UserMixin, ChatBase):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # The sign-in this object was loaded for (addchat/demo/auth.py); not a column.
+    session_token = None
+
+    def get_id(self):
+        """Name this user and this sign-in for Flask-Login: "<id>:<token>", so that the session and
+        the remember-me cookie change at every sign-in and die with it (Flask-Login's alternative id)."""
+        return f"{self.id}:{self.session_token}" if self.session_token else str(self.id)
+
     def set_password(self, password):
         """Store a salted hash, never the password."""
         self.password_hash = generate_password_hash(password)
@@ -94,6 +102,18 @@ class User(UserMixin, ChatBase):
     def check_password(self, password):
         """Compare a password with the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+
+class UserSession(ChatBase):
+    """One live sign-in of a demo user (a browser); deleted at sign-out, which revokes its cookies."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    # SHA-256 of the token the cookies carry: a copy of this table signs no one in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Message(ChatBase):

@@ -2,7 +2,7 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, settings, sqlite, stats, transports
+from addchat import admin, cli, hardening, settings, sqlite, stats, transports
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat
 from addchat.errors import json_http_error, register_json_blueprint
@@ -58,6 +58,7 @@ class AddChat:
         app.register_blueprint(widget_bp, url_prefix="/addchat")
         app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
         app.register_error_handler(HTTPException, json_http_error)
+        hardening.init_app(app)
         app.cli.add_command(cli.addchat_cli)
         stats.init_app(app)
         transports.init_app(app)

@@ -5,7 +5,9 @@ itself (AddChat.init_app); the standalone app's config.py at the top of the repo
 these classes. Nothing here reads a file outside the package.
 """
 
+import math
 import os
+from collections import Counter
 
 
 def _env_int(name, default):
@@ -33,6 +35,10 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # Flask-Login's remember-me cookie: not readable by scripts, not sent on cross-site requests;
+    # its value changes at every sign-in and dies at sign-out (README, Security).
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     # The token lives as long as the session, so an open widget never goes stale.
     WTF_CSRF_TIME_LIMIT = None
 
@@ -50,6 +56,9 @@ class Config:
     ADDCHAT_USER_NAME_FIELD = "name"
     ADDCHAT_USER_AVATAR_FIELD = "avatar"
     ADDCHAT_USER_ADMIN_FIELD = "is_admin"
+    # Content-Security-Policy of AddChat's own HTML pages (the admin page); unset: same-origin
+    # scripts, styles and connections only, no inline code, never framed (addchat/hardening.py).
+    ADDCHAT_PAGE_CSP = os.environ.get("ADDCHAT_PAGE_CSP")
 
     # Rate limits (Flask-Limiter syntax); storage in memory unless a Redis URL is given.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -57,6 +66,9 @@ class Config:
     ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
     ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
     ADDCHAT_AUTH_RATE_LIMIT = os.environ.get("ADDCHAT_AUTH_RATE_LIMIT", "60/minute")
+    # The demo's sign-in: failed attempts allowed per account and per client address (429 beyond).
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "5/minute;20/hour")
+    LOGIN_RATE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "20/minute;100/hour")
     # Events one Socket.IO connection may send (typing, presence:watch), counted in the same store.
     ADDCHAT_SOCKET_EVENT_RATE_LIMIT = os.environ.get("ADDCHAT_SOCKET_EVENT_RATE_LIMIT", "40/10 seconds")
     # The poll reads the user id from the signed session alone (its one-SELECT rule); False makes it
@@ -132,16 +144,60 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = True
 
 
+# Values published in this repository (README, config, tests): never acceptable in production.
+PUBLISHED_SECRETS = {
+    "SECRET_KEY": {"dev-only-change-me", "realtime-tests-secret", "change-me", "changeme", "secret"},
+    "PUSHER_SECRET": {"addchat-secret", "test-secret", "your-secret", "secret"},
+    "PUSHER_KEY": {"addchat-key", "test-key", "your-key"},
+    "PUSHER_APP_ID": {"100001", "4242", "123456"},
+}
+# A secret must be this long and carry this many bits by its own character counts:
+# `python -c "import secrets; print(secrets.token_urlsafe(32))"` gives 43 characters, about 200 bits.
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 96
+
+
+def secret_bits(value):
+    """Estimate a secret's entropy in bits from its character frequencies (Shannon, times length)."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    return -sum(n * math.log2(n / len(value)) for n in counts.values())
+
+
+def secret_problems(config):
+    """List what makes a config's secrets unfit for production, each naming the variable to set."""
+    problems = []
+    for name in ("SECRET_KEY", "PUSHER_SECRET"):
+        value = getattr(config, name, None) or ""
+        if value in PUBLISHED_SECRETS[name]:
+            problems.append(f"{name} is a published default: set {name} in the environment.")
+        elif len(value) < MIN_SECRET_LENGTH or secret_bits(value) < MIN_SECRET_BITS:
+            problems.append(
+                f"{name} is too weak: set {name} to at least {MIN_SECRET_LENGTH} random characters "
+                f"(secrets.token_urlsafe(32))."
+            )
+    if getattr(config, "PUSHER_HOST", None):
+        # Not Pusher Channels (PUSHER_CLUSTER unset): the built-in or a self-hosted server serves the
+        # app these identify, and defaults would be the same on every site.
+        for name in ("PUSHER_KEY", "PUSHER_APP_ID"):
+            if (getattr(config, name, None) or "") in PUBLISHED_SECRETS[name] | {""}:
+                problems.append(f"{name} is a published default: set {name} in the environment.")
+    return problems
+
+
 class ProductionConfig(Config):
-    """Production: secrets must come from the environment."""
+    """Production: secrets must come from the environment, cookies only over HTTPS."""
 
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
 
     @classmethod
     def check(cls):
-        """Refuse to start with the development secret."""
-        if cls.SECRET_KEY == "dev-only-change-me":
-            raise RuntimeError("Set SECRET_KEY in the environment for production.")
+        """Refuse to start with a published default or a weak secret, naming what to set."""
+        problems = secret_problems(cls)
+        if problems:
+            raise RuntimeError("Refusing to start in production:\n  " + "\n  ".join(problems))
 
 
 CONFIGS = {

@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from addchat.context import state
-from addchat.services.errors import InvalidInput, NotFound
+from addchat.services.errors import Forbidden, NotFound
 
 
 def user_model():
@@ -33,7 +33,7 @@ def is_admin(user):
 def get_peer(session, user, peer_id):
     """Load the user `user` wants to chat with, or raise NotFound."""
     if user.id == peer_id:
-        raise InvalidInput("You cannot chat with yourself.", code="self_chat")
+        raise Forbidden("You cannot chat with yourself.", code="self_chat")
     peer = session.get(user_model(), peer_id)
     if peer is None or not may_chat(user, peer):
         raise NotFound(f"No user {peer_id} you can chat with.", code="unknown_user")

@@ -34,7 +34,7 @@ from addchat import create_app  # noqa: E402
 from addchat.extensions import db  # noqa: E402
 from addchat.models import ChatBase, User  # noqa: E402
 from bench import push_pusher  # noqa: E402  (the pusher workload)
-from testkit import api_credentials, free_port, throwaway_database  # noqa: E402
+from testkit import api_credentials, free_port, signed_in_key, throwaway_database  # noqa: E402
 
 SECRET = "bench-secret"
 
@@ -56,11 +56,12 @@ def make_users(database_url, count, senders):
         db.session.execute(insert(User), rows)
         db.session.commit()
         ids = [row.id for row in db.session.query(User.id).order_by(User.id)]
-        serializer = app.session_interface.get_signing_serializer(app)
-        users = [
-            {"id": uid, "cookie": serializer.dumps({"_user_id": str(uid), "_fresh": True})} for uid in ids
-        ]
         db.session.remove()
+    serializer = app.session_interface.get_signing_serializer(app)
+    users = [
+        {"id": uid, "cookie": serializer.dumps({"_user_id": signed_in_key(app, uid), "_fresh": True})}
+        for uid in ids
+    ]
     # Outside that app context: each request gets its own `g`, so its own CSRF token.
     for user in users[:senders]:
         user["cookie"], user["token"] = api_credentials(app, user["id"])

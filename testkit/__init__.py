@@ -5,6 +5,10 @@ import uuid
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from addchat.demo.auth import start_session
+from addchat.extensions import db
+from addchat.models import User
+
 
 def throwaway_database(base_url, prefix="addchat_test"):
     """Create an empty database on the server of base_url; return (its URL, a function dropping it)."""
@@ -48,10 +52,23 @@ def free_port():
 
 
 def sign_in(client, user_id):
-    """Sign a Flask test client in as a user, as Flask-Login's session would."""
+    """Sign a Flask test client in as a user, with a live sign-in as the demo's login makes."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = signed_in_key(client.application, user_id)
         session["_fresh"] = True
+
+
+def signed_in_key(app, user_id):
+    """Record a sign-in of a demo user and return Flask-Login's id for it ("<id>:<token>").
+
+    A host site's own user model keeps Flask-Login's plain id.
+    """
+    if app.extensions["addchat"].user_model is not User:
+        return str(user_id)
+    with app.app_context():
+        user = start_session(db.session.get(User, user_id))
+        db.session.commit()
+        return user.get_id()
 
 
 def api_credentials(app, user_id):

@@ -69,7 +69,7 @@ def test_send_to_unknown_user_is_404(app, api, users):
 def test_chatting_with_oneself_is_refused(app, api, users):
     before = _unchanged(app)
     response = api("alice").send(users["alice"], "me")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "self_chat"
     assert _unchanged(app) == before
 

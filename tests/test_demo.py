@@ -60,9 +60,7 @@ def test_openapi_document_is_valid_and_covers_every_route(app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/addchat/api/"):
             continue
-        path = (
-            rule.rule.removeprefix("/addchat/api").replace("<int:", "{").replace("<", "{").replace(">", "}")
-        )
+        path = rule.rule.removeprefix("/addchat/api").replace("<id:", "{").replace("<", "{").replace(">", "}")
         assert path in document["paths"], f"{rule.rule} is not documented"
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in document["paths"][path], f"{method} {rule.rule} is not documented"

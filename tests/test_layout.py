@@ -13,6 +13,12 @@ def module_name(path):
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def ancestors(name):
+    """The packages above a dotted module name ("a.b.c" -> "a", "a.b")."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
 def modules():
     """Every module of the package: dotted name -> (path, parsed tree)."""
     found = {}
@@ -58,7 +64,11 @@ def import_graph():
                     if isinstance(inner, ast.Import | ast.ImportFrom) and imported_names(name, path, inner):
                         hidden.append(f"{name}:{inner.lineno} imports inside {node.name}")
         # `from addchat.x import y` where y is a module: the edge goes to y, not to the package x.
-        graph[name] = {e for e in edges if e != name and not any(f"{e}." in o for o in edges if o != e)}
+        edges = {e for e in edges if e != name and not any(f"{e}." in o for o in edges if o != e)}
+        # Importing a.b.c runs a.b's __init__ first: an edge to every package above the target
+        # that is not also above the importer (those have started importing already).
+        own = set(ancestors(name)) | ({name} if path.name == "__init__.py" else set())
+        graph[name] = edges | {p for e in edges for p in ancestors(e) if p in found and p not in own}
     return graph, hidden
 
 

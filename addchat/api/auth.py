@@ -9,7 +9,7 @@ from addchat.errors import error_response
 
 
 def login_required_json(view):
-    """Like login_required, but answer 401 JSON instead of redirecting to a login page."""
+    """Like login_required, but answer 401 JSON instead of redirecting (CSRF: errors.json_blueprint)."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -21,13 +21,14 @@ def login_required_json(view):
 
 
 def session_user_id():
-    """Return the signed-in user's id without loading the user (the poll's one-query rule)."""
+    """Return the signed-in user's id without loading the user (the poll's one-query rule).
+
+    Flask-Login's session id may carry a sign-in token after the id ("7:token", the demo's
+    revocable sessions); the poll trusts the signed session for it and reads only the id.
+    """
     if current_app.config["ADDCHAT_POLL_TRUSTS_SESSION"]:
-        raw = session.get("_user_id")
-        if raw is not None:
-            try:
-                return int(raw)
-            except (TypeError, ValueError):
-                pass
+        raw = str(session.get("_user_id", "")).partition(":")[0]
+        if raw.isascii() and raw.isdigit() and len(raw) <= 18:
+            return int(raw)
     # No session id (e.g. a remember-me cookie only): let Flask-Login load the user.
     return current_user.id if current_user.is_authenticated else None

@@ -1,5 +1,12 @@
-"""The OpenAPI 3.1 document of /addchat/api/, served at /addchat/api/openapi.json."""
+"""The OpenAPI 3.1 document of /addchat/api/, served at /addchat/api/openapi.json.
 
+It says exactly what the server accepts, and schemathesis checks that it does
+(tests/test_security_schemathesis.py): ids in paths are 1 to 10^18-1, cursors and ids in
+queries and bodies at most 2^62, every write needs the session and the X-CSRFToken header
+(400 csrf_failed without it, 401 without a session: sign-in is checked first).
+"""
+
+from addchat.api.parse import MAX_ID, MAX_PATH_ID
 from addchat.transports import NOTIFICATION_TYPES
 
 
@@ -18,7 +25,11 @@ def _errors(*statuses):
     return {str(s): {"description": "Error", **_json(_ref("Error"))} for s in statuses}
 
 
-PEER = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+PATH_ID = {"type": "integer", "minimum": 1, "maximum": MAX_PATH_ID}
+PEER = {"name": "user_id", "in": "path", "required": True, "schema": PATH_ID, "example": 2}
+# GETs need the session cookie; writes need the CSRF header too.
+READ = [{"session": []}]
+WRITE = [{"session": [], "csrf": []}]
 
 SCHEMAS = {
     "Error": {
@@ -120,7 +131,11 @@ PATHS = {
             "summary": "One page of history, oldest first; pass before=<id> for older pages",
             "parameters": [
                 PEER,
-                {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "before",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                },
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
             ],
             "responses": {
@@ -136,7 +151,7 @@ PATHS = {
                         }
                     ),
                 },
-                **_errors(400, 401, 404),
+                **_errors(400, 401, 403, 404),
             },
         },
         "post": {
@@ -147,10 +162,17 @@ PATHS = {
                 **_json(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["body"],
                         "properties": {
-                            "body": {"type": "string", "minLength": 1, "maxLength": 5000},
-                            "client_id": {"type": "string", "maxLength": 64},
+                            "body": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 5000,
+                                "pattern": "\\S",
+                                "description": "Not only white space; over ADDCHAT_MAX_BODY_LENGTH answers 413.",
+                            },
+                            "client_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
                         },
                     }
                 ),
@@ -158,7 +180,7 @@ PATHS = {
             "responses": {
                 "201": {"description": "Stored", **_json(_ref("Message"))},
                 "200": {"description": "Already stored under this client_id", **_json(_ref("Message"))},
-                **_errors(400, 401, 404, 409, 413, 429),
+                **_errors(400, 401, 403, 404, 409, 413, 429),
             },
         },
     },
@@ -171,8 +193,9 @@ PATHS = {
                 **_json(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["up_to_id"],
-                        "properties": {"up_to_id": {"type": "integer", "minimum": 1}},
+                        "properties": {"up_to_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
                     }
                 ),
             },
@@ -189,7 +212,7 @@ PATHS = {
                         }
                     ),
                 },
-                **_errors(400, 401, 404),
+                **_errors(400, 401, 403, 404),
             },
         }
     },
@@ -197,11 +220,11 @@ PATHS = {
         "delete": {
             "summary": "Soft-delete one of your own messages",
             "parameters": [
-                {"name": "message_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {"name": "message_id", "in": "path", "required": True, "schema": PATH_ID, "example": 1}
             ],
             "responses": {
                 "200": {"description": "Deleted", **_json(_ref("Message"))},
-                **_errors(401, 403, 404),
+                **_errors(400, 401, 403, 404),
             },
         }
     },
@@ -218,7 +241,7 @@ PATHS = {
                     "name": "cursor",
                     "in": "query",
                     "description": "Last position of this user's feed the client has applied.",
-                    "schema": {"type": "integer", "minimum": 0},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                 }
             ],
             "responses": {
@@ -278,8 +301,25 @@ PATHS = {
             },
         },
     },
-    "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
+    "/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": "OpenAPI", **_json({"type": "object"})}},
+        }
+    },
 }
+
+
+def _with_security(paths):
+    """Give each operation its own security: the session for GETs, session and CSRF for writes."""
+    return {
+        path: {
+            method: {"security": READ if method == "get" else WRITE, **operation}
+            for method, operation in operations.items()
+        }
+        for path, operations in paths.items()
+    }
 
 
 def openapi_document():
@@ -295,6 +335,6 @@ def openapi_document():
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
             },
         },
-        "security": [{"session": [], "csrf": []}],
-        "paths": PATHS,
+        "security": WRITE,
+        "paths": _with_security(PATHS),
     }

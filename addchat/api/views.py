@@ -7,7 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from addchat import feed
 from addchat.api.auth import login_required_json, session_user_id
 from addchat.api.openapi import openapi_document
-from addchat.api.parse import int_arg, int_value, json_body, socket_id_header, text_arg
+from addchat.api.parse import IdConverter, int_arg, int_value, json_body, socket_id_header, text_arg
 from addchat.context import db_session, notification_types, transport_for
 from addchat.errors import error_response, json_blueprint
 from addchat.extensions import limiter
@@ -16,6 +16,8 @@ from addchat.services.notify import notify
 from addchat.users import is_admin, public_user
 
 bp = json_blueprint("addchat_api", __name__)
+# `<id:...>` in routes: ASCII digits up to 10^18-1; registered before the routes below are added.
+bp.record_once(lambda setup: setup.app.url_map.converters.setdefault("id", IdConverter))
 
 
 def _send_limit():
@@ -71,7 +73,7 @@ def contacts():
     return jsonify(contacts=rows)
 
 
-@bp.get("/conversations/<int:user_id>/messages")
+@bp.get("/conversations/<id:user_id>/messages")
 @login_required_json
 def history(user_id):
     """Return one page of the conversation with a user."""
@@ -86,12 +88,12 @@ def history(user_id):
     return jsonify(messages=rows, has_more=has_more)
 
 
-@bp.post("/conversations/<int:user_id>/messages")
+@bp.post("/conversations/<id:user_id>/messages")
 @login_required_json
 @limiter.limit(_send_limit)
 def send(user_id):
     """Store a message to a user; a retried client_id answers 200 with the stored one."""
-    data = json_body()
+    data = json_body("body", "client_id")
     session = db_session()
     message, created = messages.post_message(
         session,
@@ -105,18 +107,18 @@ def send(user_id):
     return jsonify(message), 201 if created else 200
 
 
-@bp.post("/conversations/<int:user_id>/seen")
+@bp.post("/conversations/<id:user_id>/seen")
 @login_required_json
 def seen(user_id):
     """Mark messages from a user as seen up to an id."""
-    up_to_id = int_value(json_body().get("up_to_id"), "up_to_id", minimum=1)
+    up_to_id = int_value(json_body("up_to_id").get("up_to_id"), "up_to_id", minimum=1)
     updated, seen_at = messages.mark_seen(
         db_session(), current_user, user_id, up_to_id, origin=socket_id_header()
     )
     return jsonify(updated=updated, seen_at=seen_at)
 
 
-@bp.delete("/messages/<int:message_id>")
+@bp.delete("/messages/<id:message_id>")
 @login_required_json
 def delete(message_id):
     """Soft-delete one of the user's own messages."""
@@ -179,7 +181,7 @@ def change_settings():
     session = db_session()
     previous, live, changes = settings.update_settings(
         session,
-        json_body(),
+        json_body(),  # unknown keys: the service answers 400 unknown_setting
         current_app.config,
         lambda name: transport_for(name).unavailable_reason(request.environ),
     )

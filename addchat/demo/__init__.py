@@ -1,13 +1,16 @@
 """The demo host site: a login page and pages that include the widget script."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_out
 from sqlalchemy import select
 
-from addchat.extensions import db
+from addchat.demo import auth
+from addchat.extensions import db, limiter
 from addchat.models import User
 
 bp = Blueprint("demo", __name__)
+# Sign-out deletes the sign-in's row: its session and remember-me cookies stop working.
+bp.record_once(lambda setup: user_logged_out.connect(auth.end_session, setup.app))
 
 
 @bp.get("/")
@@ -18,12 +21,16 @@ def index():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(auth.account_limit, key_func=auth.login_email, methods=["POST"], deduct_when=auth.failed)
+@limiter.limit(auth.address_limit, key_func=auth.login_address, methods=["POST"], deduct_when=auth.failed)
 def login():
     """Sign in with a demo account (the host site's own login, not AddChat's)."""
     if request.method == "POST":
         email = request.form.get("email", "").strip().lower()
-        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        if user is not None and user.check_password(request.form.get("password", "")):
+        user = auth.authenticate(email, request.form.get("password", ""))
+        if user is not None:
+            auth.start_session(user)
+            db.session.commit()
             login_user(user, remember=True)
             return redirect(_safe_next(request.args.get("next")))
         flash("Wrong email or password.")
@@ -58,4 +65,6 @@ def strict_csp(response):
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
     return response

@@ -29,8 +29,8 @@ from addchat.transports.pusher.channels import (
     USER_CHANNEL_RE,
     user_channel,
 )
+from addchat.transports.pusher.protocol import MAX_BATCH_EVENTS, MAX_EVENT_BYTES
 from addchat.transports.pusher.server.cli import pusher_server_command
-from addchat.transports.pusher.server.protocol import MAX_BATCH_EVENTS, MAX_EVENT_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,10 @@ class PusherTransport(Transport):
     def authenticate(self, socket_id, channel, member=None):
         """Sign one subscription with the official library (HMAC-SHA256 of the Pusher protocol)."""
         return self.client.authenticate(channel=channel, socket_id=socket_id, custom_data=member)
+
+    def authenticate_user(self, socket_id, user_data):
+        """Sign a connection's user data for pusher:signin (protocol 7 user authentication)."""
+        return self.client.authenticate_user(socket_id, user_data)
 
     def client_config(self, user):
         """Tell pusher-js which app and host to use, where to authorise, and the channel names."""

@@ -1,5 +1,8 @@
 """POST /addchat/pusher/auth: pusher-js asks here before joining a private or presence channel.
 
+POST /addchat/pusher/user-auth signs the user's data for pusher:signin (protocol 7 user
+authentication): the connection then receives what the server sends to that user.
+
 POST /addchat/pusher/auth/batch signs many channels of one socket in one request: the widget
 joins a presence channel per contact, and one request per channel would cost a page view dozens.
 """
@@ -13,7 +16,7 @@ from addchat.context import db_session, transport_for
 from addchat.errors import error_body, error_response, json_blueprint
 from addchat.extensions import limiter
 from addchat.services.errors import ChatError
-from addchat.transports.pusher.channels import check_channel
+from addchat.transports.pusher.channels import check_channel, presence_member
 
 bp = json_blueprint("addchat_pusher", __name__)
 
@@ -47,7 +50,7 @@ def auth():
 @limiter.limit(_auth_limit)
 def auth_batch():
     """Sign several channels for one socket: {"socket_id", "channel_names": [...]} in, one answer each out."""
-    data = json_body()
+    data = json_body("socket_id", "channel_names")
     socket_id = checked_socket_id(data.get("socket_id"))
     if socket_id is None:
         return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
@@ -66,3 +69,16 @@ def auth_batch():
             continue
         channels[name] = {"status": 200, **transport.authenticate(socket_id, name, member)}
     return jsonify(channels=channels)
+
+
+@bp.post("/user-auth")
+@login_required_json
+@limiter.limit(_auth_limit)
+def user_auth():
+    """Sign the signed-in user's data for pusher:signin (the form pusher-js's signin() sends)."""
+    socket_id = checked_socket_id(request.form.get("socket_id"))
+    if socket_id is None:
+        return error_response(400, "invalid_socket_id", "'socket_id' must look like 123.456.")
+    member = presence_member(current_user)
+    user_data = {"id": member["user_id"], "user_info": member["user_info"]}
+    return jsonify(transport_for("pusher").authenticate_user(socket_id, user_data))

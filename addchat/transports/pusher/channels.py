@@ -16,7 +16,7 @@ channel with exactly two possible members, so no member list reveals a third per
 import re
 
 from addchat.services.errors import Forbidden, InvalidInput
-from addchat.transports.pusher.server.protocol import CHANNEL_NAME_RE, MAX_CHANNEL_NAME
+from addchat.transports.pusher.protocol import CHANNEL_NAME_RE, MAX_CHANNEL_NAME
 from addchat.users import may_chat, public_user, user_model
 
 NAMESPACE = "addchat"

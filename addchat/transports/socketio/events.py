@@ -59,6 +59,16 @@ def within_event_budget(sid):
     return limiter.limiter.hit(budget, "socket-events", sid)
 
 
+def forged_by_client():
+    """Tell whether a client emitted an event named like a reserved one ("connect", "disconnect").
+
+    python-socketio runs the connect and disconnect handlers for the real thing while the
+    connection is pending (not yet, or no longer, connected); a client's event of that name
+    reaches the same handler on a fully connected socket, and must change nothing.
+    """
+    return socketio.server.manager.is_connected(request.sid, request.namespace or "/")
+
+
 def payload(args, *fields):
     """Return the event's one JSON object, refusing other shapes and unknown keys."""
     if len(args) != 1 or not isinstance(args[0], dict):
@@ -72,6 +82,8 @@ def payload(args, *fields):
 @socketio.on("connect")
 def on_connect(auth=None):
     """Accept a signed-in user's connection into their own room; refuse anyone else."""
+    if forged_by_client():
+        return error_body("reserved_event", "'connect' is reserved; clients cannot send it.")
     session_id = browser_session_id()
     if not current_user.is_authenticated or (session_id and presence().signed_out(session_id)):
         raise ConnectionRefusedError("unauthorized")
@@ -85,6 +97,8 @@ def on_connect(auth=None):
 @socketio.on("disconnect")
 def on_disconnect(*args):
     """Forget the connection; the user goes offline when it was their last one anywhere."""
+    if forged_by_client():
+        return error_body("reserved_event", "'disconnect' is reserved; close the socket instead.")
     user_id, went_offline = presence().disconnect(request.sid)
     if went_offline:
         push_presence(user_id, False)

@@ -2,14 +2,20 @@
 
 from dataclasses import dataclass
 
+from addchat.transports.pusher.channels import EVERYONE_CHANNEL
+
 
 @dataclass(frozen=True)
 class App:
-    """One Pusher app: clients connect with its key, servers sign with its secret."""
+    """One Pusher app: clients connect with its key, servers sign with its secret.
+
+    server_only_channels carry the server's triggers only: client events there are refused.
+    """
 
     id: str
     key: str
     secret: str
+    server_only_channels: frozenset = frozenset()
 
 
 class AppRegistry:
@@ -46,6 +52,8 @@ def apps_from_config(config):
             str(config["PUSHER_APP_ID"]),
             str(config["PUSHER_KEY"]),
             str(config["PUSHER_SECRET"]),
+            # AddChat's everyone channel: any signed-in user joins it, so none may send on it.
+            server_only_channels=frozenset({EVERYONE_CHANNEL}),
         )
     ]
 

@@ -8,7 +8,7 @@ from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from . import protocol
+from .. import protocol
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class Connection:
         self.socket_id = new_socket_id()
         self.channels = set()
         self.presence = {}  # channel -> (user_id, user_info as JSON)
+        self.user_id = None  # set by a valid pusher:signin
         self.last_seen = loop_time
         self.ping_sent_at = None
         self.closed = False

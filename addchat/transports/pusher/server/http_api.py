@@ -4,7 +4,7 @@ import json
 
 from aiohttp import web
 
-from . import protocol
+from .. import protocol
 from .signatures import api_request_problem
 from .websocket import SERVER_KEY
 
@@ -63,7 +63,7 @@ def event_channels(event):
         found = [event["channel"]]
     if not isinstance(found, list) or not found or len(found) > protocol.MAX_TRIGGER_CHANNELS:
         return None
-    if not all(protocol.valid_channel_name(c) for c in found):
+    if not all(protocol.valid_trigger_channel(c) for c in found):
         return None
     return found
 

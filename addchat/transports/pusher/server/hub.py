@@ -3,7 +3,7 @@
 import json
 import logging
 
-from . import protocol
+from .. import protocol
 
 log = logging.getLogger(__name__)
 

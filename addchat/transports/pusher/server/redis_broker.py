@@ -11,9 +11,11 @@ log = logging.getLogger(__name__)
 
 POOL_SIZE = 32
 
-# KEYS: conns, users, info. ARGV: field, user_id, user_info. Returns 1 for a new member.
+# KEYS: conns, users, info, this instance's presence set. ARGV: field, user_id, user_info, set entry.
+# Returns 1 for a new member. The set entry is added in the same step, so FORGET cannot miss it.
 JOIN = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('SADD', KEYS[4], ARGV[4])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
 if redis.call('HINCRBY', KEYS[2], ARGV[2], 1) == 1 then return 1 end
 return 0
@@ -34,6 +36,16 @@ for _, field in ipairs(ARGV) do
   end
 end
 return gone
+"""
+
+
+# KEYS: conns, this instance's presence set. ARGV: "<instance>|", set entry.
+# Drops the channel from the instance's presence set once none of its connections is a member there.
+FORGET = """
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, #ARGV[1]) == ARGV[1] then return 0 end
+end
+return redis.call('SREM', KEYS[2], ARGV[2])
 """
 
 
@@ -71,6 +83,7 @@ class RedisBroker:
         await self.redis.ping()
         self._join = self.redis.register_script(JOIN)
         self._leave = self.redis.register_script(LEAVE)
+        self._forget = self.redis.register_script(FORGET)
         await self._beat()
         self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
         await self._pubsub.subscribe(self._key("events"))
@@ -137,17 +150,20 @@ class RedisBroker:
         return totals
 
     async def join(self, app_id, channel, socket_id, user_id, user_info_json):
-        await self.redis.sadd(
-            self._key("instance", self.instance, "presence"),
-            json.dumps([app_id, channel]),
-        )
         field = f"{self.instance}|{socket_id}"
-        keys = self._presence_keys(app_id, channel)
-        return await self._join(keys=keys, args=[field, user_id, user_info_json]) == 1
+        keys = [*self._presence_keys(app_id, channel), self._key("instance", self.instance, "presence")]
+        entry = json.dumps([app_id, channel])
+        return await self._join(keys=keys, args=[field, user_id, user_info_json, entry]) == 1
 
     async def leave(self, app_id, channel, socket_id):
+        """Forget a presence connection; the set of this instance's presence channels shrinks with it."""
         field = f"{self.instance}|{socket_id}"
-        gone = await self._leave(keys=self._presence_keys(app_id, channel), args=[field])
+        keys = self._presence_keys(app_id, channel)
+        gone = await self._leave(keys=keys, args=[field])
+        await self._forget(
+            keys=[keys[0], self._key("instance", self.instance, "presence")],
+            args=[f"{self.instance}|", json.dumps([app_id, channel])],
+        )
         return gone[0] if gone else None
 
     async def members(self, app_id, channel):

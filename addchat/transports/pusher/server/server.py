@@ -8,7 +8,8 @@ import threading
 
 from aiohttp import web
 
-from . import http_api, protocol
+from .. import protocol
+from . import http_api
 from .apps import AppRegistry
 from .brokers import LocalBroker
 from .hub import Hub
@@ -16,6 +17,7 @@ from .redis_broker import RedisBroker
 from .websocket import SERVER_KEY, handle_websocket
 
 log = logging.getLogger(__name__)
+SERVER_NAME = "addchat-pusher"
 
 
 class PusherServer:
@@ -56,6 +58,7 @@ class PusherServer:
     def web_app(self):
         app = web.Application(client_max_size=http_api.MAX_BODY_BYTES)
         app[SERVER_KEY] = self
+        app.on_response_prepare.append(_plain_server_header)
         app.router.add_get("/app/{key}", handle_websocket)
         http_api.routes(app.router)
         return app
@@ -110,6 +113,11 @@ class PusherServer:
                 elif now - conn.last_seen > self.activity_timeout:
                     conn.ping_sent_at = now
                     conn.send(protocol.encode("pusher:ping", {}))
+
+
+async def _plain_server_header(request, response):
+    """Name no library or version in Server (aiohttp would announce both)."""
+    response.headers["Server"] = SERVER_NAME
 
 
 async def serve_forever(server):

@@ -25,6 +25,16 @@ def channel_auth_ok(app, socket_id, channel, auth, channel_data=None):
     return hmac.compare_digest(sign(app.secret, text), signature)
 
 
+def user_auth_ok(app, socket_id, user_data, auth):
+    """Check "key:signature" of a pusher:signin: HMAC of "socket_id::user::user_data"."""
+    if not isinstance(auth, str) or not isinstance(user_data, str) or ":" not in auth:
+        return False
+    key, _, signature = auth.partition(":")
+    if key != app.key:
+        return False
+    return hmac.compare_digest(sign(app.secret, f"{socket_id}::user::{user_data}"), signature)
+
+
 def api_request_problem(app, method, path, query, body, now=None):
     """Why an HTTP API request is not signed right, or None when it is.
 

@@ -4,11 +4,11 @@ import asyncio
 import json
 import logging
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
-from . import protocol
+from .. import protocol
 from .connection import Connection
-from .signatures import channel_auth_ok
+from .signatures import channel_auth_ok, user_auth_ok
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +16,23 @@ MAX_FRAME_BYTES = 64 * 1024
 SERVER_KEY = web.AppKey("pusher_server", object)
 
 
+class PusherWebSocketResponse(web.WebSocketResponse):
+    """aiohttp's WebSocket, saying why in a pusher:error before it closes on a frame over the limit."""
+
+    async def close(self, *, code=WSCloseCode.OK, message=b"", drain=True):
+        if code == WSCloseCode.MESSAGE_TOO_BIG and not self.closed:
+            text = f"Message larger than {MAX_FRAME_BYTES} bytes"
+            try:
+                await self.send_str(protocol.error(protocol.INVALID_MESSAGE, text))
+            except (ConnectionError, RuntimeError):
+                pass
+        return await super().close(code=code, message=message, drain=drain)
+
+
 async def handle_websocket(request):
     """Accept the socket, check app key and protocol, then serve messages until it closes."""
     server = request.app[SERVER_KEY]
-    ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=None)
+    ws = PusherWebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=None)
     await ws.prepare(request)
     app = server.apps.by_key(request.match_info["key"])
     problem = None
@@ -77,27 +90,34 @@ async def handle_message(server, conn, text):
     """Dispatch one client message by its event name."""
     try:
         message = json.loads(text)
-    except ValueError:
-        conn.send(protocol.error(None, "Invalid JSON"))
+    except (ValueError, RecursionError):
+        conn.send(protocol.error(protocol.INVALID_MESSAGE, "Invalid JSON"))
         return
     if not isinstance(message, dict) or not isinstance(message.get("event"), str):
-        conn.send(protocol.error(None, "Message has no event"))
+        conn.send(protocol.error(protocol.INVALID_MESSAGE, "Message has no event"))
         return
     event = message["event"]
     data = message.get("data")
-    if event in ("pusher:subscribe", "pusher:unsubscribe") and isinstance(data, str):
+    if event in ("pusher:subscribe", "pusher:unsubscribe", "pusher:signin") and isinstance(data, str):
         try:
             data = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
+    if event in ("pusher:subscribe", "pusher:unsubscribe") and not (
+        isinstance(data, dict) and isinstance(data.get("channel"), str)
+    ):
+        conn.send(protocol.error(protocol.INVALID_MESSAGE, f"{event} needs data with a channel name"))
+        return
     if event == "pusher:ping":
         conn.send(protocol.encode("pusher:pong", {}))
     elif event == "pusher:pong":
         pass
-    elif event == "pusher:subscribe" and isinstance(data, dict):
+    elif event == "pusher:subscribe":
         await subscribe(server, conn, data)
-    elif event == "pusher:unsubscribe" and isinstance(data, dict):
-        await server.hub.unsubscribe(conn, data.get("channel"))
+    elif event == "pusher:unsubscribe":
+        await server.hub.unsubscribe(conn, data["channel"])
+    elif event == "pusher:signin":
+        await signin(server, conn, data)
     elif event.startswith("client-"):
         await client_event(server, conn, event, message.get("channel"), data)
 
@@ -135,6 +155,31 @@ async def subscribe(server, conn, data):
     conn.send(protocol.encode("pusher_internal:subscription_succeeded", {"presence": presence}, channel))
 
 
+async def signin(server, conn, data):
+    """Protocol 7 user authentication: check the signed user_data, then listen to the user's channel.
+
+    On success: pusher:signin_success with the user_data, and the connection receives what servers
+    send to the user (#server-to-user-<id>). On a bad signature or user_data: pusher:error 4009 and
+    the connection closes with 4009, as Pusher Channels does.
+    """
+    auth = data.get("auth") if isinstance(data, dict) else None
+    user_data = data.get("user_data") if isinstance(data, dict) else None
+    user = None
+    if conn.user_id is None and user_auth_ok(conn.app, conn.socket_id, user_data, auth):
+        try:
+            user = json.loads(user_data)
+        except (ValueError, RecursionError):
+            user = None
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(user_id, str) or not protocol.USER_ID_RE.match(user_id):
+        reason = "Already signed in" if conn.user_id is not None else "Invalid user authentication"
+        conn.close(protocol.UNAUTHORIZED, reason)
+        return
+    conn.user_id = user_id
+    await server.hub.subscribe(conn, protocol.server_to_user_channel(user_id))
+    conn.send(protocol.encode("pusher:signin_success", {"user_data": user_data}))
+
+
 def presence_member(channel_data):
     """(user_id as a string, user_info) from signed channel_data, or None when unusable."""
     try:
@@ -153,6 +198,10 @@ async def client_event(server, conn, event, channel, data):
     """Relay a client-* event to the channel's other subscribers if allowed, sized and within rate."""
     if not isinstance(channel, str) or protocol.channel_kind(channel) == "public":
         text = "Client events are only allowed on private and presence channels"
+        conn.send(protocol.error(protocol.UNAUTHORIZED, text, channel))
+        return
+    if channel in conn.app.server_only_channels:
+        text = "Client events are not allowed on this channel"
         conn.send(protocol.error(protocol.UNAUTHORIZED, text, channel))
         return
     if channel not in conn.channels:

@@ -14,6 +14,8 @@ UNAUTHORIZED = 4009
 OVER_CAPACITY = 4100
 RECONNECT_NOW = 4200
 PONG_NOT_RECEIVED = 4201
+# 4300-4399: "any other type of error"; the server answers and the connection stays open.
+INVALID_MESSAGE = 4300
 CLIENT_EVENT_REJECTED = 4301
 
 # Limits documented by Pusher: 10 KB per event, 10 client events per second per connection,
@@ -27,6 +29,22 @@ MAX_EVENT_NAME = 200
 MAX_USER_INFO_BYTES = 1024
 
 CHANNEL_NAME_RE = re.compile(r"\A[A-Za-z0-9_\-=@,.;]+\Z")
+# Protocol 7 user authentication: a signed-in connection listens on this channel, which no client
+# may subscribe to (the "#" keeps it out of CHANNEL_NAME_RE); servers trigger into it (send_to_user).
+SERVER_TO_USER_PREFIX = "#server-to-user-"
+USER_ID_RE = re.compile(r"\A[A-Za-z0-9_\-=@,.;]{1,200}\Z")
+
+
+def server_to_user_channel(user_id):
+    """The channel a signed-in user's connections receive send_to_user events on."""
+    return SERVER_TO_USER_PREFIX + user_id
+
+
+def valid_trigger_channel(name):
+    """Channels the HTTP API may trigger into: any valid name, and server-to-user channels."""
+    if isinstance(name, str) and name.startswith(SERVER_TO_USER_PREFIX):
+        return bool(USER_ID_RE.match(name[len(SERVER_TO_USER_PREFIX) :]))
+    return valid_channel_name(name)
 
 
 def channel_kind(name):
