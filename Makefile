@@ -26,7 +26,7 @@ db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask addchat seed-demo
 
-# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: eventlet by default, or gevent), and beside it
+# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: gevent by default, or eventlet), and beside it
 # the built-in Pusher-protocol server, so an admin can switch to pusher mode with one click; both
 # stop together (Ctrl-C).
 run: db

@@ -1,15 +1,15 @@
 """Socket.IO server entry: `python serve.py [--host H] [--port P]` (what `make run` starts).
 
 Monkey patching happens here and nowhere else, before anything else is imported, for the
-async mode named by SOCKETIO_ASYNC_MODE: `eventlet` (the default) or `gevent` (the maintained
-alternative). `threading` runs Werkzeug's development server (no patching, for debugging).
+async mode named by SOCKETIO_ASYNC_MODE: `gevent` (the default, chosen by measurement: see
+bench/REPORT.md) or `eventlet` (still supported and tested). `threading` runs Werkzeug's development server (no patching, for debugging).
 This file is the only one that calls eventlet or gevent. For N processes behind nginx, start
 one per port (see README, "Scaling out").
 """
 
 import os
 
-MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
 if MODE == "eventlet":
     # psycopg 3's C wait would block eventlet's hub on every PostgreSQL query (README, Benchmarks).
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
@@ -76,8 +76,13 @@ def main(argv=None):
 
     from addchat import create_app
     from addchat.extensions import socketio
+    from addchat.ops.logs import configure_logging
+    from addchat.transports.socketio.server import watch_closes
 
     app = create_app(args.config)
+    configure_logging(app)
+    if socketio.server is not None and socketio.async_mode in ("eventlet", "gevent"):
+        socketio.start_background_task(watch_closes, socketio, app.config["ADDCHAT_TRIM_AFTER_CLOSES"])
     print(
         f"AddChat on http://{args.host}:{args.port} (Socket.IO async mode: {socketio.async_mode})", flush=True
     )

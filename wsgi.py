@@ -3,5 +3,7 @@
 import os
 
 from addchat import create_app
+from addchat.ops.logs import configure_logging
 
 app = create_app(os.environ.get("ADDCHAT_CONFIG", "development"))
+configure_logging(app)

@@ -2,7 +2,7 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, transports
+from addchat import admin, cli, ops, transports
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat, project_config
 from addchat.errors import json_http_error, register_json_blueprint
@@ -49,6 +49,7 @@ class AddChat:
             admin_check=options.get("admin_check"),
         )
         csrf.init_app(app)
+        ops.init_app(app)  # before the limiter: its hooks must see ours (request id, Retry-After on 503)
         limiter.init_app(app)
         register_json_blueprint(app, api_bp, "/addchat/api")
         app.register_blueprint(widget_bp, url_prefix="/addchat")

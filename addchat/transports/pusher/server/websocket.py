@@ -19,7 +19,7 @@ SERVER_KEY = web.AppKey("pusher_server", object)
 async def handle_websocket(request):
     """Accept the socket, check app key and protocol, then serve messages until it closes."""
     server = request.app[SERVER_KEY]
-    ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=None)
+    ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=None, compress=server.compress)
     await ws.prepare(request)
     app = server.apps.by_key(request.match_info["key"])
     problem = None
