@@ -9,6 +9,7 @@ pre-ping replaces the dead connection on the next request, so the app recovers b
 from flask import current_app, g, jsonify, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from addchat.context import db_session
 from addchat.errors import error_body
 
 
@@ -37,7 +38,20 @@ def keep_retry_after(response):
     return response
 
 
+def release_session(exc=None):
+    """End the request's session before Flask-SQLAlchemy does, so a dead connection cannot turn an
+    answer already decided (a 201 whose commit succeeded) into a 500 at teardown."""
+    for _ in range(2):  # the failed rollback invalidates the connection; the second close is clean
+        try:
+            db_session().remove()
+            return
+        except DBAPIError as error:
+            current_app.logger.warning("database connection lost at the end of a request: %s", error.orig)
+
+
 def init_app(app):
-    """Register the 503 handler; `keep_retry_after` must be registered before Flask-Limiter."""
+    """Register the 503 handler and the session release (runs before Flask-SQLAlchemy's teardown,
+    as teardowns run in reverse); `keep_retry_after` must be registered before Flask-Limiter."""
     app.register_error_handler(DBAPIError, database_unavailable)
     app.after_request(keep_retry_after)
+    app.teardown_appcontext(release_session)
