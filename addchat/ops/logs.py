@@ -99,6 +99,7 @@ def configure_logging(app, stream=None):
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     app.logger.handlers[:] = []  # propagate to the root's one handler
+    logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)  # our access line is enough
     return handler
 
 
