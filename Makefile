@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: setup browser db run test lint bench
+.PHONY: setup browser nginx db run test lint bench
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -21,6 +21,10 @@ node_modules/.installed: package.json package-lock.json
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# Debian's nginx for the production-recipe test (tests/ops/test_production_nginx.py).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx; }
+
 db: setup
 	mkdir -p instance
 	$(BIN)/flask db upgrade
@@ -33,7 +37,7 @@ run: db
 	@$(BIN)/flask addchat pusher-server & pusher=$$!; trap 'kill $$pusher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python serve.py --host 127.0.0.1 --port 5000
 
-test: setup browser
+test: setup browser nginx
 	$(BIN)/python -m pytest
 
 lint: setup
