@@ -101,10 +101,8 @@ def push_section(push):
     """Latency, throughput and memory per connection per server and connection count."""
     servers = list(push["servers"])
     levels = levels_of(push)
-    out = [
-        f"Run: `{push.get('command', 'bench/push.py')}`; load average at the end {push.get('load', '-')}.",
-        "",
-    ]
+    load_avg = " ".join(f"{x:.1f}" for x in push.get("load", [])) or "-"
+    out = [f"Run: `{push.get('command', 'bench/push.py')}`; load average at the end {load_avg}.", ""]
     fig, axes = plt.subplots(1, 3, figsize=(14, 4))
     width = 0.8 / max(1, len(servers))
     for i, server in enumerate(servers):
@@ -308,6 +306,8 @@ def main():
         machine(),
         "",
         "## Reproduce",
+        "",
+        "What `make bench` runs (each section below names the exact command of its own figures):",
         "",
         "```sh",
         *COMMANDS[mode],
