@@ -251,7 +251,10 @@ def main():
         "--close-cycles", type=int, default=0, help="then close and reopen every connection this many times"
     )
     parser.add_argument(
-        "--settle", type=float, default=20, help="seconds after closing to watch memory fall (the lowest is kept)"
+        "--settle",
+        type=float,
+        default=20,
+        help="seconds after closing to watch memory fall (the lowest is kept)",
     )
     args = parser.parse_args()
     args.levels = sorted(int(n) for n in args.levels.split(","))
