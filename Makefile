@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: setup browser db run test lint bench vendor wheel
+.PHONY: setup browser nginx db run test lint bench vendor wheel
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -31,28 +31,44 @@ wheel: setup
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# Debian's nginx for the production-recipe test (tests/ops/test_production_nginx.py).
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx; }
+
 db: setup
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask addchat seed-demo
 
-# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: eventlet by default, or gevent), and beside it
+# The Socket.IO-capable server (SOCKETIO_ASYNC_MODE: gevent by default, or eventlet), and beside it
 # the built-in Pusher-protocol server, so an admin can switch to pusher mode with one click; both
 # stop together (Ctrl-C).
 run: db
 	@$(BIN)/flask addchat pusher-server & pusher=$$!; trap 'kill $$pusher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python serve.py --host 127.0.0.1 --port 5000
 
-test: setup browser
+test: setup browser nginx
 	$(BIN)/python -m pytest
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Poll benchmark and the PostgreSQL plan of the poll (see README, Benchmarks); wrk from Debian.
+# Every benchmark, then bench/REPORT.md with its plots (README, Benchmarks). BENCH_QUICK=1: short runs
+# (about 10 minutes); without it, the issue's sizes (1,000 users x 10 minutes per soak scenario, 10,000
+# connections: over an hour). wrk from Debian. bench/feed_write.py joins when the tree has it.
+comma := ,
+QUICK := $(filter 1,$(BENCH_QUICK))
+PUSH_LEVELS := $(if $(QUICK),500$(comma)1000,1000$(comma)5000$(comma)10000)
 bench: setup
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-	$(BIN)/python -m bench.poll
+	mkdir -p bench/results
+	$(BIN)/python -m bench.poll $(if $(QUICK),--quick)
 	$(BIN)/python -m bench.explain_poll
-	$(BIN)/python -m bench.push
+	$(BIN)/python bench/push.py --levels $(PUSH_LEVELS) --servers gevent,eventlet,pusher,node \
+		--close-cycles $(if $(QUICK),2,3) --json bench/results/push.json
+	$(BIN)/python -m bench.soak $(if $(QUICK),--quick)
+	@if [ -f bench/feed_write.py ]; then \
+		$(BIN)/python -m bench.feed_write $(if $(QUICK),--quick) | tee bench/results/feed_write.txt; \
+	else echo "bench/feed_write.py is not in this tree: the report says so"; fi
+	$(BIN)/python -m bench.report

@@ -1,15 +1,15 @@
 """Socket.IO server entry: `python serve.py [--host H] [--port P]` (what `make run` starts).
 
 Monkey patching happens here and nowhere else, before anything else is imported, for the
-async mode named by SOCKETIO_ASYNC_MODE: `eventlet` (the default) or `gevent` (the maintained
-alternative). `threading` runs Werkzeug's development server (no patching, for debugging).
+async mode named by SOCKETIO_ASYNC_MODE: `gevent` (the default, chosen by measurement: see
+bench/REPORT.md) or `eventlet` (still supported and tested). `threading` runs Werkzeug's development server (no patching, for debugging).
 This file is the only one that calls eventlet or gevent. For N processes behind nginx, start
 one per port (see README, "Scaling out").
 """
 
 import os
 
-MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
 if MODE == "eventlet":
     # psycopg 3's C wait would block eventlet's hub on every PostgreSQL query (README, Benchmarks).
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
@@ -22,6 +22,7 @@ elif MODE == "gevent":
     monkey.patch_all()
 
 import argparse  # noqa: E402  (after patching, on purpose)
+import signal  # noqa: E402
 import socket  # noqa: E402
 
 
@@ -35,24 +36,61 @@ def listen(host, port, backlog=2048):
     return sock
 
 
+def close_sockets(socketio):
+    """Drop every Socket.IO connection as a lost transport, which every client reconnects after
+    (to another process); disconnect handlers still run. A polite Engine.IO close would make some
+    clients (python-socketio) treat it as final."""
+    if socketio.server is not None:
+        for client in list(socketio.server.eio.sockets.values()):
+            client.close(wait=False, abort=True)
+
+
 def serve(app, socketio, args):
-    """Run the app's WSGI server in the process's async mode until interrupted."""
+    """Run the app's WSGI server in the process's async mode until interrupted.
+
+    SIGTERM is a graceful stop: no new connections, every WebSocket closed so its client reconnects
+    to another process at once, requests in flight answered (for up to --grace seconds), exit 0.
+    """
     mode = socketio.async_mode
     if mode == "eventlet":
+        import eventlet
         import eventlet.wsgi
+        import greenlet
 
+        main_greenlet = greenlet.getcurrent()
+
+        def shutdown():
+            close_sockets(socketio)
+            eventlet.spawn_after(args.grace, os._exit, 0)  # in-flight requests had their time
+            main_greenlet.throw(SystemExit)  # leaves accept(); eventlet.wsgi waits for its requests
+
+        signal.signal(signal.SIGTERM, lambda *_: eventlet.spawn(shutdown))
         # eventlet's own default (1024 simultaneous connections) would cap WebSockets too.
         eventlet.wsgi.server(
             listen(args.host, args.port), app, log_output=args.access_log, max_size=args.max_connections
         )
     elif mode == "gevent":
+        import gevent
         from gevent import pywsgi
+        from gevent.pool import Pool
         from geventwebsocket.handler import WebSocketHandler
 
         log = "default" if args.access_log else None
-        pywsgi.WSGIServer(
-            listen(args.host, args.port), app, handler_class=WebSocketHandler, log=log
-        ).serve_forever()
+        server = pywsgi.WSGIServer(
+            listen(args.host, args.port),
+            app,
+            handler_class=WebSocketHandler,
+            log=log,
+            spawn=Pool(args.max_connections),  # a pool, so stopping waits for requests in flight
+        )
+        server.stop_timeout = args.grace
+
+        def shutdown():
+            server.close()  # stop accepting; serve_forever then waits up to the grace for the pool
+            close_sockets(socketio)
+
+        gevent.signal_handler(signal.SIGTERM, lambda: gevent.spawn(shutdown))
+        server.serve_forever()
     else:
         socketio.run(
             app, host=args.host, port=args.port, log_output=args.access_log, allow_unsafe_werkzeug=True
@@ -69,16 +107,27 @@ def main(argv=None):
         "--max-connections",
         type=int,
         default=int(os.environ.get("ADDCHAT_MAX_CONNECTIONS", "10000")),
-        help="most simultaneous connections under eventlet (WebSockets included)",
+        help="most simultaneous connections (WebSockets included)",
+    )
+    parser.add_argument(
+        "--grace",
+        type=float,
+        default=float(os.environ.get("ADDCHAT_SHUTDOWN_GRACE", "10")),
+        help="seconds requests in flight may take to finish after SIGTERM",
     )
     parser.add_argument("--access-log", action="store_true", help="log every HTTP request")
     args = parser.parse_args(argv)
 
     from addchat import create_app
     from addchat.extensions import socketio
+    from addchat.ops.logs import configure_logging
+    from addchat.transports.socketio.server import watch_closes
     from config import CONFIGS
 
     app = create_app(CONFIGS[args.config])
+    configure_logging(app)
+    if socketio.server is not None and socketio.async_mode in ("eventlet", "gevent"):
+        socketio.start_background_task(watch_closes, socketio, app.config["ADDCHAT_TRIM_AFTER_CLOSES"])
     print(
         f"AddChat on http://{args.host}:{args.port} (Socket.IO async mode: {socketio.async_mode})", flush=True
     )

@@ -2,7 +2,7 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, hardening, settings, sqlite, stats, transports
+from addchat import admin, cli, hardening, ops, settings, sqlite, stats, transports
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat
 from addchat.errors import json_http_error, register_json_blueprint
@@ -53,6 +53,7 @@ class AddChat:
         )
         # No app-wide CSRFProtect: AddChat's blueprints check their own tokens (addchat/protect.py),
         # so the host's other forms and routes behave exactly as before.
+        ops.init_app(app)  # before the limiter: its hooks must see ours (request id, Retry-After on 503)
         limiter.init_app(app)
         register_json_blueprint(app, api_bp, "/addchat/api")
         app.register_blueprint(widget_bp, url_prefix="/addchat")

@@ -42,6 +42,11 @@ class Config:
     # The token lives as long as the session, so an open widget never goes stale.
     WTF_CSRF_TIME_LIMIT = None
 
+    # Operations. Seconds a client is told to wait (Retry-After) when the database cannot be reached.
+    ADDCHAT_DB_RETRY_AFTER = _env_int("ADDCHAT_DB_RETRY_AFTER", 5)
+    # Log lines: "text" for a terminal, "json" (one object a line, with the request id) for production.
+    ADDCHAT_LOG_FORMAT = os.environ.get("ADDCHAT_LOG_FORMAT", "text")
+
     # Chat behaviour.
     ADDCHAT_MAX_BODY_LENGTH = _env_int("ADDCHAT_MAX_BODY_LENGTH", 5000)
     ADDCHAT_POLL_INTERVAL_MS = _env_int("ADDCHAT_POLL_INTERVAL_MS", 3000)
@@ -63,6 +68,12 @@ class Config:
     # Rate limits (Flask-Limiter syntax); storage in memory unless a Redis URL is given.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis store that goes away must not fail requests: count in this process's memory meanwhile
+    # (limits then hold per process), and retry the store in the background (Flask-Limiter).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Give up on an unreachable store within a second, not the OS's connect timeout.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     ADDCHAT_SEND_RATE_LIMIT = os.environ.get("ADDCHAT_SEND_RATE_LIMIT", "20/10 seconds")
     ADDCHAT_POLL_RATE_LIMIT = os.environ.get("ADDCHAT_POLL_RATE_LIMIT", "120/minute")
     ADDCHAT_AUTH_RATE_LIMIT = os.environ.get("ADDCHAT_AUTH_RATE_LIMIT", "60/minute")
@@ -77,7 +88,12 @@ class Config:
 
     # Socket.IO transport. The async mode is the one `python serve.py` starts (eventlet or gevent);
     # processes it did not start (flask CLI, tests) run threading and never import either.
-    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "gevent")
+    # WebSocket permessage-deflate on AddChat's servers (serve.py, the built-in Pusher server): off,
+    # as it costs a zlib pair per connection (about 100 KiB each) for small JSON pushes.
+    ADDCHAT_WEBSOCKET_COMPRESSION = os.environ.get("ADDCHAT_WEBSOCKET_COMPRESSION", "false").lower() == "true"
+    # Collect garbage and malloc_trim once this many WebSockets have closed (memory back to the system).
+    ADDCHAT_TRIM_AFTER_CLOSES = _env_int("ADDCHAT_TRIM_AFTER_CLOSES", 100)
     # redis://... shares rooms, presence and typing between server processes (and outside emitters).
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
     # Pub/sub channel on the queue, also the prefix of AddChat's Redis keys.
@@ -191,6 +207,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    ADDCHAT_LOG_FORMAT = os.environ.get("ADDCHAT_LOG_FORMAT", "json")
 
     @classmethod
     def check(cls):

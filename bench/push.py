@@ -93,7 +93,7 @@ def start_server(kind, port, database_url, log):
     if cmd is not None:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded shared machine starts Python slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{kind} server exited; see {log.name}")
@@ -114,6 +114,7 @@ def run_server(kind, args, users, database_url, workdir):
     results = {}
     try:
         base_rss = rss_kib(process.pid)
+        results["base_rss_mib"] = base_rss / 1024
         plan = {
             "kind": {"node": "reference", "pusher": "pusher"}.get(kind, "addchat"),
             **getattr(process, "plan_extra", {}),
@@ -123,6 +124,8 @@ def run_server(kind, args, users, database_url, workdir):
             "senders": users[: args.senders],
             "messages": args.messages,
             "seconds": args.seconds,
+            "offer_deflate": not args.no_deflate,
+            "close_cycles": args.close_cycles,
         }
         plan_path = workdir / f"plan-{kind}.json"
         plan_path.write_text(json.dumps(plan))
@@ -151,6 +154,21 @@ def run_server(kind, args, users, database_url, workdir):
                 client.stdin.flush()
             elif event["event"] == "result":
                 results[event["n"]].update(event)
+            elif event["event"] in ("closed", "reopened"):
+                # Closed: give the server time to collect and trim (serve.py looks every 5 s, the
+                # Pusher server every 7.5 s); reopened: the same count connected again.
+                if event["event"] == "closed":  # the lowest RSS within the settle time
+                    rss = min(rss_kib(process.pid) for _ in range(int(args.settle)) if not time.sleep(1))
+                else:
+                    time.sleep(1)
+                    rss = rss_kib(process.pid)
+                cycles = results.setdefault("cycles", [])
+                cycles.append({"cycle": event["cycle"], "event": event["event"], "rss_mib": rss / 1024})
+                print(
+                    f"  {kind}: cycle {event['cycle']} {event['event']}, RSS {rss / 1024:.0f} MiB", flush=True
+                )
+                client.stdin.write("go\n")
+                client.stdin.flush()
             elif event["event"] == "error":
                 raise RuntimeError(f"{kind}: {event['message']}")
             elif event["event"] == "done":
@@ -207,13 +225,18 @@ def report(all_results, levels):
             print(row)
         lost = {k: all_results[k].get(n, {}).get("lost") for k in kinds}
         print(f"{'lost in latency phase':<22}" + "".join(f"{str(lost[k]):>12}" for k in kinds))
+    for k in kinds:
+        cycles = all_results[k].get("cycles")
+        if cycles:
+            steps = " -> ".join(f"{c['event']} {c['rss_mib']:.0f}" for c in cycles)
+            print(f"{k} RSS MiB: start {all_results[k]['base_rss_mib']:.0f} -> {steps}")
 
 
 def main():
     """Parse arguments, run every server, print the table."""
     parser = argparse.ArgumentParser(description="Socket.IO push benchmark beside a Node reference")
     parser.add_argument("--levels", default="1000,5000", help="idle connection counts, ascending")
-    parser.add_argument("--servers", default="eventlet,gevent,node")
+    parser.add_argument("--servers", default="gevent,eventlet,pusher,node")
     parser.add_argument("--messages", type=int, default=100, help="messages in the latency phase")
     parser.add_argument("--seconds", type=float, default=5, help="length of the throughput phase")
     parser.add_argument("--senders", type=int, default=16, help="concurrent senders in the throughput phase")
@@ -222,6 +245,18 @@ def main():
         help="a PostgreSQL/MariaDB server URL to bench on (a throwaway database is made there); default SQLite",
     )
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--no-deflate", action="store_true", help="clients offer no permessage-deflate (browsers always do)"
+    )
+    parser.add_argument(
+        "--close-cycles", type=int, default=0, help="then close and reopen every connection this many times"
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=20,
+        help="seconds after closing to watch memory fall (the lowest is kept)",
+    )
     args = parser.parse_args()
     args.levels = sorted(int(n) for n in args.levels.split(","))
     servers = [s.strip() for s in args.servers.split(",") if s.strip()]
@@ -256,7 +291,9 @@ def main():
     )
     print(f"\n(total run {time.monotonic() - started:.0f}s; client and servers share this machine's cores)")
     if args.json:
-        Path(args.json).write_text(json.dumps(all_results, indent=2))
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        saved = {"servers": all_results, "command": " ".join(["bench/push.py", *sys.argv[1:]]), "load": load}
+        Path(args.json).write_text(json.dumps(saved, indent=2))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,15 @@ import { createInterface } from "node:readline";
 import { request, Agent } from "node:http";
 import { io } from "socket.io-client";
 import Pusher from "pusher-js";
+import { WebSocket as WsWebSocket } from "ws";
+
+// Browser reality: Chromium offers "permessage-deflate; client_max_window_bits" on every WebSocket.
+// socket.io-client's Node transport (the ws package) offers it when perMessageDeflate is set;
+// pusher-js's Node runtime (faye-websocket) offers nothing, so it is given ws's WebSocket instead.
 
 const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const OFFER_DEFLATE = plan.offer_deflate !== false;
+if (OFFER_DEFLATE) Pusher.Runtime.getWebSocketAPI = () => WsWebSocket;
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 const lines = createInterface({ input: process.stdin });
 const waiting = [];
@@ -60,7 +67,13 @@ function connectPusher(user) {
 function connectOne(user) {
   if (plan.kind === "pusher") return connectPusher(user);
   return new Promise((resolve, reject) => {
-    const options = { forceNew: true, reconnection: false, transports: ["websocket"], timeout: 60000 };
+    const options = {
+      forceNew: true,
+      reconnection: false,
+      transports: ["websocket"],
+      timeout: 60000,
+      perMessageDeflate: OFFER_DEFLATE ? { threshold: 1024 } : false,
+    };
     if (plan.kind === "addchat") options.extraHeaders = { Cookie: `session=${user.cookie}` };
     else options.query = { user: String(user.id) };
     const socket = io(plan.url, options);
@@ -161,6 +174,17 @@ try {
     out({ event: "connected", n, connect_s: (now() - t0) / 1000 });
     await go();
     out({ event: "result", ...(await measure(n)) });
+  }
+  // Memory given back: close every connection, let the server settle, open them again (N cycles).
+  const top = plan.levels[plan.levels.length - 1];
+  for (let cycle = 1; cycle <= (plan.close_cycles || 0); cycle++) {
+    for (const s of sockets.splice(0)) s.disconnect();
+    out({ event: "closed", cycle });
+    await go();
+    const t0 = now();
+    await connectUpTo(top);
+    out({ event: "reopened", cycle, n: top, connect_s: (now() - t0) / 1000 });
+    await go();
   }
   out({ event: "done" });
 } catch (err) {

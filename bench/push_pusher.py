@@ -1,6 +1,6 @@
 """The pusher workload of bench/push.py: AddChat in pusher mode beside the built-in Pusher server.
 
-`python bench/push.py --servers eventlet,pusher` runs it: serve.py (eventlet, as `make run`)
+`python bench/push.py --servers eventlet,pusher` runs it: serve.py (gevent, as `make run`)
 with notification_type pusher triggers every message into `python -m addchat.transports.pusher.server`,
 where the N idle pusher-js clients are connected, each subscribed to its private-addchat.user.{id}
 channel through POST /addchat/pusher/auth. Memory per idle connection is read from the Pusher
@@ -36,7 +36,8 @@ def sign_in_everyone(database_url, secret, users):
 class PusherStack:
     """Two processes that stand and fall together; `pid` is the Pusher server's."""
 
-    def __init__(self, port, database_url, secret, log):
+    def __init__(self, port, database_url, secret, log, notification_type="pusher"):
+        self.web_port = port
         self.pusher_port = free_port()
         self.pusher = subprocess.Popen(
             [
@@ -55,10 +56,10 @@ class PusherStack:
         )
         env = {
             **os.environ,
-            "SOCKETIO_ASYNC_MODE": "eventlet",
+            "SOCKETIO_ASYNC_MODE": "gevent",
             "DATABASE_URL": database_url,
             "SECRET_KEY": secret,
-            "ADDCHAT_NOTIFICATION_TYPE": "pusher",
+            "ADDCHAT_NOTIFICATION_TYPE": notification_type,
             "ADDCHAT_SEND_RATE_LIMIT": "1000000/minute",
             "ADDCHAT_POLL_RATE_LIMIT": "1000000/minute",
             "PUSHER_APP_ID": APP["id"],

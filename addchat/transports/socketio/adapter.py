@@ -3,6 +3,7 @@
 from flask import current_app
 
 from addchat.extensions import socketio
+from addchat.ops.websocket import RefuseCompression, compression_enabled
 from addchat.transports.base import Transport
 from addchat.transports.socketio import events, signout  # noqa: F401  (events registers the handlers)
 from addchat.transports.socketio.presence import presence_store
@@ -26,6 +27,8 @@ class SocketIOTransport(Transport):
     def init_app(self, app):
         """Bind Flask-SocketIO, this app's presence store, the socket handlers and the sign-out hook."""
         socketio.init_app(app, **socketio_options(app))
+        if not compression_enabled(app.config):
+            app.wsgi_app = RefuseCompression(app.wsgi_app)  # outermost: before Engine.IO sees the offer
         app.extensions["addchat_presence"] = presence_store(app.config)
         signout.init_app(app)
 

@@ -56,7 +56,11 @@ def within_event_budget(sid):
     if not limiter.enabled:
         return True
     budget = parse_limit(current_app.config["ADDCHAT_SOCKET_EVENT_RATE_LIMIT"])
-    return limiter.limiter.hit(budget, "socket-events", sid)
+    try:
+        return limiter.limiter.hit(budget, "socket-events", sid)
+    except Exception as error:  # the store is down: let the event through, as HTTP limits do
+        log.warning("rate-limit store unavailable for socket events: %s", error)
+        return True
 
 
 def forged_by_client():

@@ -7,6 +7,9 @@ one of them (the flask CLI, the test client) runs Flask-SocketIO in threading mo
 
 import socket
 
+from addchat.ops.memory import CloseWatcher
+from addchat.transports.socketio.queue import client_manager
+
 GREEN_MODES = ("eventlet", "gevent")
 
 
@@ -22,7 +25,7 @@ def process_async_mode(configured):
 def socketio_options(app):
     """Return the options `socketio.init_app` gets from the config."""
     cfg = app.config
-    return {
+    options = {
         "async_mode": process_async_mode(cfg.get("SOCKETIO_ASYNC_MODE")),
         "message_queue": cfg.get("SOCKETIO_MESSAGE_QUEUE"),
         "channel": cfg.get("SOCKETIO_CHANNEL", "addchat"),
@@ -30,3 +33,16 @@ def socketio_options(app):
         # Same-origin only (the default, stated): a page elsewhere cannot ride the session cookie.
         "cors_allowed_origins": None,
     }
+    manager = client_manager(options["message_queue"], options["channel"])
+    if manager is not None:
+        options["client_manager"] = manager  # re-subscribes promptly after a Redis outage
+        del options["channel"]
+    return options
+
+
+def watch_closes(socketio, threshold, interval=5.0):
+    """Background task of serve.py: give memory back once `threshold` WebSockets have closed."""
+    watcher = CloseWatcher(threshold)
+    while True:
+        socketio.sleep(interval)
+        watcher.check(len(socketio.server.eio.sockets))

@@ -57,7 +57,8 @@ export function createApi(baseUrl) {
         csrfToken = config.csrf_token || csrfToken;
         return request(method, path, { query, body, signal, retried: true });
       }
-      const retryAfter = Number(res.headers.get("Retry-After")) || 0;
+      // Retry-After only means "come back then" on 429 and 503 (a rate limiter stamps it on others).
+      const retryAfter = res.status === 429 || res.status === 503 ? Number(res.headers.get("Retry-After")) || 0 : 0;
       throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, retryAfter);
     }
     return data;

@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 
 from .apps import App
 from .server import run_server
@@ -23,6 +24,12 @@ def main(argv=None):
         help="seconds between instance heartbeats",
     )
     parser.add_argument("--activity-timeout", type=int, default=30)
+    parser.add_argument(
+        "--compress",
+        action="store_true",
+        default=os.environ.get("ADDCHAT_WEBSOCKET_COMPRESSION", "").lower() in ("1", "true", "yes", "on"),
+        help="accept permessage-deflate (off by default: it costs memory per connection)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     run_server(
@@ -33,6 +40,7 @@ def main(argv=None):
         redis_prefix=args.redis_prefix,
         heartbeat=args.heartbeat,
         activity_timeout=args.activity_timeout,
+        compress=args.compress,
     )
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from addchat.ops.websocket import compression_enabled
 from addchat.transports.pusher.channels import EVERYONE_CHANNEL
 
 
@@ -64,4 +65,5 @@ def server_options_from_config(config):
         "host": config.get("PUSHER_SERVER_HOST") or "127.0.0.1",
         "port": int(config.get("PUSHER_SERVER_PORT") or 6001),
         "redis_url": config.get("PUSHER_SERVER_REDIS_URL") or None,
+        "compress": compression_enabled(config),
     }

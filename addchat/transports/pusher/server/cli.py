@@ -36,6 +36,12 @@ def pusher_server_command(host, port, redis_url):
     host = host or options["host"]
     port = port or options["port"]
     try:
-        run_server(apps, host=host, port=port, redis_url=redis_url or options["redis_url"])
+        run_server(
+            apps,
+            host=host,
+            port=port,
+            redis_url=redis_url or options["redis_url"],
+            compress=options["compress"],
+        )
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from exc

@@ -8,6 +8,8 @@ import threading
 
 from aiohttp import web
 
+from addchat.ops.memory import CloseWatcher
+
 from .. import protocol
 from . import http_api
 from .apps import AppRegistry
@@ -36,6 +38,8 @@ class PusherServer:
         pong_timeout=30,
         redis_prefix="addchat:pusher",
         heartbeat=5.0,
+        compress=False,
+        trim_after_closes=100,
     ):
         self.apps = apps if isinstance(apps, AppRegistry) else AppRegistry(apps)
         self.host = host
@@ -47,6 +51,9 @@ class PusherServer:
         else:
             broker = LocalBroker()
         self.hub = Hub(broker)
+        # permessage-deflate costs a zlib pair per connection; off unless asked (addchat/ops/websocket.py).
+        self.compress = compress
+        self.closes = CloseWatcher(trim_after_closes)
         self.connections = {}
         self._runner = None
         self._watchdog = None
@@ -106,6 +113,7 @@ class PusherServer:
         while True:
             await asyncio.sleep(tick)
             now = loop.time()
+            self.closes.check(len(self.connections))
             for conn in list(self.connections.values()):
                 if conn.ping_sent_at is not None:
                     if now - conn.ping_sent_at > self.pong_timeout:

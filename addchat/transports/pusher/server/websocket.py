@@ -32,7 +32,7 @@ class PusherWebSocketResponse(web.WebSocketResponse):
 async def handle_websocket(request):
     """Accept the socket, check app key and protocol, then serve messages until it closes."""
     server = request.app[SERVER_KEY]
-    ws = PusherWebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=None)
+    ws = PusherWebSocketResponse(max_msg_size=MAX_FRAME_BYTES, heartbeat=None, compress=server.compress)
     await ws.prepare(request)
     app = server.apps.by_key(request.match_info["key"])
     problem = None
