@@ -52,6 +52,7 @@ def config():
         user=public_user(current_user),
         csrf_token=generate_csrf(),
         max_body_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
+        edit_window_s=current_app.config["ADDCHAT_EDIT_WINDOW_S"],
         transport=transport_for(kind).client_config(current_user),
         sync=widget_timers(current_app.config),
     )
@@ -86,6 +87,9 @@ def history(user_id):
 def send(user_id):
     """Store a message to a user; a retried client_id answers 200 with the stored one."""
     data = json_body()
+    reply_to_id = data.get("reply_to_id")
+    if reply_to_id is not None:
+        reply_to_id = int_value(reply_to_id, "reply_to_id", minimum=1)
     message, created = messages.post_message(
         db_session(),
         current_user,
@@ -94,8 +98,10 @@ def send(user_id):
         client_id=data.get("client_id"),
         max_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
         origin=socket_id_header(),
+        reply_to_id=reply_to_id,
     )
-    return jsonify(messages.message_json(message)), 201 if created else 200
+    quoted = messages.replied_messages(db_session(), [message]).get(message.reply_to_id)
+    return jsonify(messages.message_json(message, quoted)), 201 if created else 200
 
 
 @bp.post("/conversations/<int:user_id>/seen")
@@ -114,6 +120,25 @@ def seen(user_id):
 def delete(message_id):
     """Soft-delete one of the user's own messages."""
     return jsonify(messages.delete_message(db_session(), current_user, message_id, origin=socket_id_header()))
+
+
+@bp.patch("/messages/<int:message_id>")
+@login_required_json
+@limiter.limit(_send_limit)
+def edit(message_id):
+    """Edit one of the user's own messages within the edit window."""
+    cfg = current_app.config
+    return jsonify(
+        messages.edit_message(
+            db_session(),
+            current_user,
+            message_id,
+            json_body().get("body"),
+            max_length=cfg["ADDCHAT_MAX_BODY_LENGTH"],
+            window_s=cfg["ADDCHAT_EDIT_WINDOW_S"],
+            origin=socket_id_header(),
+        )
+    )
 
 
 @bp.get("/poll")

@@ -15,5 +15,10 @@ class InternalTransport(Transport):
         """Do nothing: the committed feed rows are what the next poll returns."""
 
     def client_config(self, user):
-        """Tell the widget how often to poll."""
-        return {"poll_interval_ms": current_app.config["ADDCHAT_POLL_INTERVAL_MS"]}
+        """Tell the widget how often to poll: in an open conversation, otherwise, and while hidden."""
+        cfg = current_app.config
+        return {
+            "poll_interval_ms": cfg["ADDCHAT_POLL_INTERVAL_MS"],
+            "poll_active_ms": cfg["ADDCHAT_POLL_ACTIVE_MS"],
+            "poll_hidden_ms": cfg["ADDCHAT_POLL_HIDDEN_MS"],
+        }

@@ -28,10 +28,10 @@ export async function boot({ options, publicApi, listeners, queue }) {
   if (!config) return; // not signed in: the widget stays out of the page
   api.setCsrfToken(config.csrf_token);
 
-  const { t, locale } = createI18n(options.locale);
+  const { t, locale, dir } = await createI18n(options.locales || [options.locale]);
   const prefs = loadPrefs({ sound: options.sound, notifications: options.notifications });
   const store = createStore(initialState(config, prefs));
-  const w = { store, api, config, emit, options, shadow, t, fmt: createTimeFormat(locale, t), timers: timersFrom(config) };
+  const w = { store, api, config, emit, options, shadow, t, dir, fmt: createTimeFormat(locale, t), timers: timersFrom(config) };
   w.seen = createSeenMarking(w);
   w.typing = createTyping(w);
   w.connection = createConnection(w);
