@@ -81,6 +81,13 @@ CONTRAST_JS = """() => {
 }"""
 
 
+AUTO_THEME_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Auto theme</title></head><body>
+<h1>Host page</h1>
+<script src="/addchat/widget.js" defer data-theme="auto"></script>
+</body></html>"""
+
+
 def serve(page, url, html, csp=STRICT_CSP):
     """Answer one URL on the live server's origin with our own host page."""
     headers = {"Content-Type": "text/html; charset=utf-8"}
@@ -217,8 +224,12 @@ def test_dark_theme_and_contrast_pass_wcag_aa(open_page, live_server, shot):
     alice_api.send(bob_id, "Morning! Did you see the release notes?")
     live_server.api("bob").send(live_server.ids["alice"], "Not yet, link?")
     for scheme in ("light", "dark"):
-        page = open_page("alice", color_scheme=scheme, reduced_motion="reduce")
+        # data-theme="auto" follows prefers-color-scheme (the default is light).
+        page = open_page("alice", path=None, color_scheme=scheme, reduced_motion="reduce")
+        serve(page, live_server.url + "/auto", AUTO_THEME_PAGE)
+        page.goto(live_server.url + "/auto")
         w = Widget(page)
+        expect(w.launcher).to_be_visible()
         live_server.api("carol").send(live_server.ids["alice"], f"Unread in {scheme}")
         expect(w.badge).to_be_visible()
         w.open()

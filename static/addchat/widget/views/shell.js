@@ -135,7 +135,7 @@ function render(ctx, els, st, prev) {
   }
   const unread = st.unreadTotal;
   badge.textContent = unread > 99 ? "99+" : String(unread);
-  show(badge, unread > 0);
+  show(badge, unread > 0 && !st.isOpen); // open, the list shows the counts; the launcher only closes
   // The label says what a press does now: open (with the unread count) or close.
   const label = st.isOpen ? t("closeChat") : unread > 0 ? t("openChatUnread", { n: unread }) : t("openChat");
   launcher.setAttribute("aria-label", label);
