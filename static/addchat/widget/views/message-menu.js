@@ -63,19 +63,31 @@ function bindMenuKeys(li) {
   });
 }
 
-/** A touch held still on the bubble opens the menu. */
+/**
+ * A touch held still on the bubble opens the menu (the browser's own long-press "contextmenu"
+ * does too, and so does a right click); links keep the browser's menu.
+ */
 function bindLongPress(v, li, bubble) {
   let timer = null;
+  let pressed = false; // the press opened the menu: its lifting must not click what moved under it
+  const actionable = () => li._m.id != null && !li._m.deleted;
+  const open = () => !li.classList.contains("menu-open") && openMenu(v, li);
   const cancel = () => clearTimeout(timer);
   bubble.addEventListener("pointerdown", (e) => {
-    if (e.pointerType !== "touch" || li._m.id == null || li._m.deleted) return;
-    timer = setTimeout(() => openMenu(v, li), LONG_PRESS_MS);
+    pressed = false;
+    if (e.pointerType !== "touch" || !actionable()) return;
+    timer = setTimeout(() => {
+      pressed = true;
+      open();
+    }, LONG_PRESS_MS);
   });
-  for (const type of ["pointerup", "pointercancel", "pointerleave", "pointermove"]) {
-    bubble.addEventListener(type, (e) => (type !== "pointermove" || Math.abs(e.movementX) + Math.abs(e.movementY) > 6) && cancel());
-  }
+  for (const type of ["pointerup", "pointercancel", "pointerleave"]) bubble.addEventListener(type, cancel);
+  bubble.addEventListener("touchend", (e) => pressed && e.cancelable && e.preventDefault());
   bubble.addEventListener("contextmenu", (e) => {
-    if (li.classList.contains("menu-open")) e.preventDefault();
+    if (!actionable() || e.target.closest("a")) return;
+    e.preventDefault();
+    cancel();
+    open();
   });
 }
 
