@@ -228,9 +228,7 @@ def open_page(browser, live_server, page_errors):
         context = browser.new_context(
             viewport=viewport or {"width": 1280, "height": 800},
             color_scheme=color_scheme,
-            locale="en-US",
-            timezone_id="UTC",
-            **context_args,
+            **{"locale": "en-US", "timezone_id": "UTC", **context_args},
         )
         contexts.append(context)
         if user:
