@@ -15,13 +15,16 @@ export function buildComposer(t) {
   const emojiPicker = h("div", { class: "emoji-picker", id: "addchat-emoji", role: "group", "aria-label": t("emoji"), hidden: true }, EMOJI.map((e) => h("button", { type: "button", text: e })));
   const counter = h("span", { class: "counter", "aria-live": "polite", hidden: true });
   const composerError = h("p", { class: "composer-error", role: "alert", hidden: true });
-  const sendNotice = h("p", { class: "send-notice", role: "status", hidden: true });
+  // Read out once per wait (sr-only sentence); the countdown beside it is for the eyes only.
+  const sendNoticeSaid = h("span", { class: "sr-only" });
+  const sendNoticeShown = h("span", { "aria-hidden": "true" });
+  const sendNotice = h("p", { class: "send-notice", role: "status", hidden: true }, sendNoticeSaid, sendNoticeShown);
   const barTitle = h("strong");
   const barText = h("span");
   const barCancel = h("button", { class: "icon-btn", type: "button", "aria-label": t("cancel"), title: t("cancel") }, icon("close", "icon icon-sm"));
   const bar = h("div", { class: "compose-bar", hidden: true }, h("span", { class: "compose-bar-text" }, barTitle, barText), barCancel);
   const form = h("form", { class: "composer" }, textarea, emojiBtn, counter, sendBtn);
-  return { textarea, sendBtn, emojiBtn, emojiPicker, counter, composerError, sendNotice, bar, barTitle, barText, barCancel, form };
+  return { textarea, sendBtn, emojiBtn, emojiPicker, counter, composerError, sendNotice, sendNoticeSaid, sendNoticeShown, bar, barTitle, barText, barCancel, form };
 }
 
 /** Reply to or edit a message: the bar over the composer says which; null goes back to a new message. */
@@ -142,11 +145,13 @@ export function updateCounter(v) {
 /** While sends wait out a 429: "Sending too fast: waiting N seconds…", counted down each second. */
 export function renderSendWait(v, sendWait) {
   clearInterval(v.sendWaitTimer);
+  const secondsLeft = () => (sendWait ? Math.ceil((sendWait.until - Date.now()) / 1000) : 0);
+  v.sendNoticeSaid.textContent = secondsLeft() > 0 ? v.ctx.t("rateLimited", { n: secondsLeft() }) : "";
   const tick = () => {
-    const left = sendWait ? Math.ceil((sendWait.until - Date.now()) / 1000) : 0;
+    const left = secondsLeft();
     show(v.sendNotice, left > 0);
     const text = left > 0 ? v.ctx.t("rateLimited", { n: left }) : "";
-    if (v.sendNotice.textContent !== text) v.sendNotice.textContent = text;
+    if (v.sendNoticeShown.textContent !== text) v.sendNoticeShown.textContent = text;
     if (left <= 0) clearInterval(v.sendWaitTimer);
   };
   tick();
