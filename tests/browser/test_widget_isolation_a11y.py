@@ -154,10 +154,13 @@ def test_keyboard_only_flow(open_page, shot):
     expect(w.ticks_of("Typed with the keyboard")).to_have_attribute("aria-label", "Sent")
     expect(w.composer).to_be_focused()
     page.keyboard.press("Tab")
+    assert w.active_element()["label"] == "Emoji"
+    page.keyboard.press("Tab")
     assert w.active_element()["label"] == "Send"
     shot(page, "21-keyboard-conversation")
 
     # Back to the list with the header's back button, reached with Shift+Tab.
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     expect(w.composer).to_be_focused()
     w.page.locator("addchat-widget .back").focus()
@@ -184,7 +187,8 @@ def test_aria_roles_labels_and_live_announcement(open_page, live_server):
     expect(dialog).to_be_visible()
     expect(page.get_by_role("searchbox", name="Search contacts")).to_be_visible()
     expect(page.get_by_role("list", name="Contacts")).to_be_visible()
-    expect(page.get_by_role("button", name="Close chat")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Close chat")).to_be_visible()
+    expect(w.launcher).to_have_attribute("aria-label", "Close chat")  # what a press does now
     w.open_conversation("Alice Martin")
     expect(page.get_by_role("log", name="Conversation with Alice Martin")).to_be_visible()
     expect(page.get_by_role("textbox", name="Message Alice Martin")).to_be_visible()
