@@ -6,6 +6,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from test_widget_axe import RUN_AXE, with_axe
 from test_widget_isolation_a11y import CONTRAST_JS, serve
 from test_widget_transport_interface import FAKE_TRANSPORT
 from widget_po import Widget
@@ -44,8 +45,11 @@ def test_polls_fast_only_in_an_open_conversation(open_page, live_server):
 
 
 @pytest.mark.app_config(ADDCHAT_SEND_RATE_LIMIT="3/3 seconds")
-def test_a_rate_limit_is_said_in_words_and_every_message_goes_once_in_order(open_page, live_server, shot):
+def test_a_rate_limit_is_said_in_words_and_every_message_goes_once_in_order(
+    open_page, live_server, page_errors, shot
+):
     page = open_page("alice")
+    with_axe(page, live_server.url, page_errors)
     w = Widget(page)
     w.open()
     w.open_conversation("Bob Chen")
@@ -62,6 +66,7 @@ def test_a_rate_limit_is_said_in_words_and_every_message_goes_once_in_order(open
     # Said once per wait (the countdown beside it is aria-hidden, so it is not read every second).
     expect(notice.locator(".sr-only")).to_have_text(re.compile(r"^Sending too fast: waiting \d+ seconds?"))
     shot(page, "96-rate-limited")
+    assert page.evaluate(RUN_AXE) == []  # the notice state too
     for text in texts:
         expect(w.ticks_of(text)).to_have_attribute("aria-label", "Sent", timeout=30_000)
     expect(notice).to_be_hidden()
