@@ -4,7 +4,7 @@
 
 const WHITE = [255, 255, 255];
 const DARK_BG = [28, 30, 34]; // --ac-bg of the dark theme
-const DARK_TEXT = [11, 29, 58]; // --ac-on-accent of the dark theme
+const INK = [17, 17, 17]; // dark text on light brand colours
 
 function rgb(hex) {
   const n = parseInt(hex.slice(1), 16);
@@ -33,17 +33,27 @@ function mix(c, toward, amount) {
   return c.map((v, i) => v + (toward[i] - v) * amount);
 }
 
-/** The brand colour moved toward black (light theme) or white (dark) until text on it and it on the page both pass 4.5:1. */
+/** Move `from` toward `to` in 5% steps until ok(colour) holds (or it gets there). */
+function nudge(from, to, ok) {
+  let c = from;
+  for (let step = 1; step <= 20 && !ok(c); step++) c = mix(from, to, step * 0.05);
+  return c;
+}
+
+/**
+ * Colours from one brand colour. Fills (launcher, header, my bubbles, send) keep the colour itself
+ * with white or near-black text, whichever reads better (nudged only if neither reaches 4.5:1);
+ * text in the colour on the panel (links, "Seen", focus rings) is darkened (light theme) or
+ * lightened (dark) until it reaches 4.5:1 there.
+ */
 export function brandColours(color, dark) {
   const base = rgb(color);
   const page = dark ? DARK_BG : WHITE;
-  const onAccent = dark ? DARK_TEXT : WHITE;
-  let accent = base;
-  for (let step = 1; step <= 20 && (contrast(accent, page) < 4.5 || contrast(accent, onAccent) < 4.5); step++) {
-    accent = mix(base, dark ? WHITE : [0, 0, 0], step * 0.05);
-  }
-  const hover = mix(accent, dark ? WHITE : [0, 0, 0], 0.15);
-  return { accent: hex(accent), hover: hex(hover), on: hex(onAccent) };
+  const on = contrast(base, WHITE) >= contrast(base, INK) ? WHITE : INK;
+  const fill = nudge(base, on === WHITE ? [0, 0, 0] : WHITE, (c) => contrast(c, on) >= 4.5);
+  const text = nudge(base, dark ? WHITE : [0, 0, 0], (c) => contrast(c, page) >= 4.5);
+  const hover = mix(fill, on === WHITE ? [0, 0, 0] : WHITE, 0.12);
+  return { accent: hex(fill), hover: hex(hover), on: hex(on), text: hex(text) };
 }
 
 function applyBrand(root, color, dark) {
@@ -52,7 +62,8 @@ function applyBrand(root, color, dark) {
     "--ac-accent": c.accent,
     "--ac-accent-hover": c.hover,
     "--ac-on-accent": c.on,
-    "--ac-focus": c.accent,
+    "--ac-accent-text": c.text,
+    "--ac-focus": c.text,
     "--ac-mine-bg": c.accent,
     "--ac-mine-text": c.on,
     "--ac-mine-meta": c.on,

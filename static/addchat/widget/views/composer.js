@@ -33,8 +33,9 @@ export function setMode(v, mode) {
   const was = v.mode;
   v.mode = mode;
   show(v.bar, Boolean(mode));
+  // Leaving an edit: its text was the old message, not a draft to keep.
+  if (was && was.kind === "edit" && !(mode && mode.kind === "edit")) v.textarea.value = "";
   if (!mode) {
-    if (was && was.kind === "edit") v.textarea.value = "";
     updateCounter(v);
     return;
   }
