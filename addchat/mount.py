@@ -2,7 +2,7 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, transports
+from addchat import admin, cli, sqlite, transports
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat, project_config
 from addchat.errors import json_http_error, register_json_blueprint
@@ -42,6 +42,7 @@ class AddChat:
         chat_db = options.get("db") or default_db
         if "sqlalchemy" not in app.extensions:
             chat_db.init_app(app)
+        sqlite.tune(app, chat_db)
         app.extensions["addchat"] = AddChatState(
             user_model=options["user_model"],
             db=chat_db,

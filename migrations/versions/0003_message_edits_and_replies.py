@@ -1,7 +1,7 @@
 """Message edits and replies: edited_at and reply_to_id on addchat_messages
 
-Revision ID: 0002_edits
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-01 14:00:00
 
 """
@@ -13,8 +13,8 @@ import addchat.models
 
 
 # revision identifiers, used by Alembic.
-revision = "0002_edits"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
