@@ -137,6 +137,10 @@ class Message(ChatBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the sender edits the body (within ADDCHAT_EDIT_WINDOW_S of sending).
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The message of the same conversation this one replies to (quoted by the widget).
+    reply_to_id: Mapped[int | None] = mapped_column(BigInteger)
     # Position of the change that created the message in the recipient's feed.
     seq: Mapped[int] = mapped_column(BigInteger)
 

@@ -50,6 +50,12 @@ class Config:
     # Chat behaviour.
     ADDCHAT_MAX_BODY_LENGTH = _env_int("ADDCHAT_MAX_BODY_LENGTH", 5000)
     ADDCHAT_POLL_INTERVAL_MS = _env_int("ADDCHAT_POLL_INTERVAL_MS", 3000)
+    # Internal mode polls faster while a conversation is open in a focused tab (a reply shows
+    # within about a second), and slower while the tab is hidden.
+    ADDCHAT_POLL_ACTIVE_MS = _env_int("ADDCHAT_POLL_ACTIVE_MS", 1000)
+    ADDCHAT_POLL_HIDDEN_MS = _env_int("ADDCHAT_POLL_HIDDEN_MS", 15000)
+    # Seconds after sending during which its sender may still edit a message.
+    ADDCHAT_EDIT_WINDOW_S = _env_int("ADDCHAT_EDIT_WINDOW_S", 15 * 60)
     ADDCHAT_POLL_BATCH = _env_int("ADDCHAT_POLL_BATCH", 200)
     ADDCHAT_HISTORY_PAGE = 30
     # The widget's panel title and accent colour until an admin stores others ("": the widget's own).

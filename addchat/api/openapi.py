@@ -69,6 +69,24 @@ SCHEMAS = {
             },
             "client_id": {"type": ["string", "null"]},
             "deleted": {"type": "boolean"},
+            "edited_at": {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "Set once edited.",
+            },
+            "reply_to_id": {"type": ["integer", "null"], "description": "The message this one replies to."},
+            "reply_to": {"oneOf": [_ref("Quote"), {"type": "null"}]},
+        },
+    },
+    "Quote": {
+        "type": "object",
+        "description": "The message a reply quotes, as it is now (empty body once deleted).",
+        "required": ["id", "from_id", "body", "deleted"],
+        "properties": {
+            "id": {"type": "integer"},
+            "from_id": {"type": "integer"},
+            "body": {"type": "string"},
+            "deleted": {"type": "boolean"},
         },
     },
     "Contact": {
@@ -92,7 +110,10 @@ SCHEMAS = {
                 "description": "Position in this user's own feed: increasing, unique per user, not dense, "
                 "and unrelated to other users' positions. Apply each seq once.",
             },
-            "type": {"type": "string", "enum": ["message", "seen", "message_deleted", "config"]},
+            "type": {
+                "type": "string",
+                "enum": ["message", "seen", "message_deleted", "message_edited", "config"],
+            },
             "data": {"type": "object"},
         },
     },
@@ -173,6 +194,12 @@ PATHS = {
                                 "description": "Not only white space; over ADDCHAT_MAX_BODY_LENGTH answers 413.",
                             },
                             "client_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
+                            "reply_to_id": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_ID,
+                                "description": "A message of this conversation to quote",
+                            },
                         },
                     }
                 ),
@@ -226,7 +253,32 @@ PATHS = {
                 "200": {"description": "Deleted", **_json(_ref("Message"))},
                 **_errors(400, 401, 403, 404),
             },
-        }
+        },
+        "patch": {
+            "summary": "Edit one of your own messages within ADDCHAT_EDIT_WINDOW_S of sending",
+            "description": "Both sides learn it through the feed (a message_edited change). A refusal writes nothing.",
+            "parameters": [
+                {"name": "message_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "requestBody": {
+                "required": True,
+                **_json(
+                    {
+                        "type": "object",
+                        "required": ["body"],
+                        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 5000}},
+                    }
+                ),
+            },
+            "responses": {
+                "200": {"description": "Edited", **_json(_ref("Message"))},
+                "409": {
+                    "description": "Deleted (message_deleted) or past the edit window (edit_window_passed)",
+                    **_json(_ref("Error")),
+                },
+                **_errors(400, 401, 403, 404, 413, 429),
+            },
+        },
     },
     "/poll": {
         "get": {

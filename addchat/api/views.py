@@ -60,6 +60,7 @@ def config():
         max_body_length=live["max_body_length"],
         # An admin's title and accent colour ("": the widget's own), set in the admin panel.
         widget={"title": live["widget_title"], "color": live["widget_color"]},
+        edit_window_s=current_app.config["ADDCHAT_EDIT_WINDOW_S"],
         transport=transport_for(kind).client_config(current_user),
         sync=widget_timers(current_app.config),
     )
@@ -93,8 +94,11 @@ def history(user_id):
 @limiter.limit(_send_limit)
 def send(user_id):
     """Store a message to a user; a retried client_id answers 200 with the stored one."""
-    data = json_body("body", "client_id")
+    data = json_body("body", "client_id", "reply_to_id")
     session = db_session()
+    reply_to_id = data.get("reply_to_id")
+    if reply_to_id is not None:
+        reply_to_id = int_value(reply_to_id, "reply_to_id", minimum=1)
     message, created = messages.post_message(
         session,
         current_user,
@@ -103,6 +107,7 @@ def send(user_id):
         client_id=data.get("client_id"),
         max_length=settings.live_settings(session, current_app.config)["max_body_length"],
         origin=socket_id_header(),
+        reply_to_id=reply_to_id,
     )
     return jsonify(message), 201 if created else 200
 
@@ -123,6 +128,25 @@ def seen(user_id):
 def delete(message_id):
     """Soft-delete one of the user's own messages."""
     return jsonify(messages.delete_message(db_session(), current_user, message_id, origin=socket_id_header()))
+
+
+@bp.patch("/messages/<id:message_id>")
+@login_required_json
+@limiter.limit(_send_limit)
+def edit(message_id):
+    """Edit one of the user's own messages within the edit window."""
+    cfg, session = current_app.config, db_session()
+    return jsonify(
+        messages.edit_message(
+            session,
+            current_user,
+            message_id,
+            json_body("body").get("body"),
+            max_length=settings.live_settings(session, cfg)["max_body_length"],
+            window_s=cfg["ADDCHAT_EDIT_WINDOW_S"],
+            origin=socket_id_header(),
+        )
+    )
 
 
 @bp.get("/poll")

@@ -1,4 +1,6 @@
-"""Sending, reading, seeing and deleting messages; each commits, then notifies."""
+"""Sending, reading, seeing, editing and deleting messages; each commits, then notifies."""
+
+from datetime import UTC, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -10,8 +12,18 @@ from addchat.services.notify import notify
 from addchat.users import candidates, get_peer, may_chat, public_user
 
 
-def message_json(message):
-    """Shape a message as every endpoint and transport sends it."""
+def quote_json(message):
+    """Shape the message a reply quotes: who wrote it and its text (none once deleted)."""
+    return {
+        "id": message.id,
+        "from_id": message.sender_id,
+        "body": "" if message.deleted_at else message.body,
+        "deleted": message.deleted_at is not None,
+    }
+
+
+def message_json(message, reply_to=None):
+    """Shape a message as every endpoint and transport sends it (reply_to: the quoted Message)."""
     return {
         "id": message.id,
         "from_id": message.sender_id,
@@ -22,7 +34,15 @@ def message_json(message):
         "seq": message.seq,
         "client_id": message.client_id,
         "deleted": message.deleted_at is not None,
+        "edited_at": iso(message.edited_at),
+        "reply_to_id": message.reply_to_id,
+        "reply_to": quote_json(reply_to) if reply_to is not None else None,
     }
+
+
+def aware(moment):
+    """Read a stored time as aware UTC (some drivers hand back naive UTC values)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def iso(moment):
@@ -59,19 +79,33 @@ def _find_by_client_id(session, sender_id, client_id):
     ).scalar_one_or_none()
 
 
-def _replay(existing, recipient_id, body):
-    """Return a retried send's stored message JSON, or refuse a reused key."""
+def _replay(session, existing, recipient_id, body):
+    """Return a retried send's stored message JSON (with its quote), or refuse a reused key."""
     if existing.recipient_id != recipient_id or existing.body != body:
         raise Conflict("This client_id was already used for another message.", code="client_id_reused")
-    return message_json(existing), False
+    quoted = session.get(Message, existing.reply_to_id) if existing.reply_to_id is not None else None
+    return message_json(existing, quoted), False
 
 
-def post_message(session, sender, recipient_id, body, client_id=None, max_length=5000, origin=None):
-    """Store a message and its feed changes; return (message JSON, created)."""
+def reply_target(session, sender_id, recipient_id, reply_to_id):
+    """Return the message of this conversation a reply quotes, or refuse an unknown one."""
+    if reply_to_id is None:
+        return None
+    target = session.get(Message, reply_to_id)
+    if target is None or {target.sender_id, target.recipient_id} != {sender_id, recipient_id}:
+        raise NotFound(f"No message {reply_to_id} in this conversation.", code="unknown_reply_to")
+    return target
+
+
+def post_message(
+    session, sender, recipient_id, body, client_id=None, max_length=5000, origin=None, reply_to_id=None
+):
+    """Store a message (optionally a reply) and its feed changes; return (message JSON, created)."""
     body = clean_body(body, max_length)
     client_id = clean_client_id(client_id)
     sender_id = sender.id
     get_peer(session, sender, recipient_id)
+    quoted = reply_target(session, sender_id, recipient_id, reply_to_id)
     # No look-up of client_id first: the unique constraint catches a retry, so a new send saves
     # that round trip and a retry costs one rollback.
     positions = feed.take_positions(session, [recipient_id, sender_id])
@@ -82,6 +116,7 @@ def post_message(session, sender, recipient_id, body, client_id=None, max_length
         client_id=client_id,
         seq=positions[recipient_id],
         created_at=utcnow(),
+        reply_to_id=quoted.id if quoted is not None else None,
     )
     session.add(message)
     try:
@@ -91,8 +126,8 @@ def post_message(session, sender, recipient_id, body, client_id=None, max_length
         session.rollback()
         if client_id is None:
             raise
-        return _replay(_find_by_client_id(session, sender_id, client_id), recipient_id, body)
-    data = message_json(message)
+        return _replay(session, _find_by_client_id(session, sender_id, client_id), recipient_id, body)
+    data = message_json(message, quoted)
     changes = feed.append(session, positions, "message", data)
     session.commit()
     notify(session, changes, origin=origin)
@@ -114,7 +149,43 @@ def history(session, user, peer_id, before=None, limit=30):
     if before is not None:
         stmt = stmt.where(Message.id < before)
     rows = session.execute(stmt.order_by(Message.id.desc()).limit(limit + 1)).scalars().all()
-    return [message_json(m) for m in reversed(rows[:limit])], len(rows) > limit
+    page = rows[:limit]
+    quoted = replied_messages(session, page)
+    return [message_json(m, quoted.get(m.reply_to_id)) for m in reversed(page)], len(rows) > limit
+
+
+def replied_messages(session, messages):
+    """Load the messages a page's replies quote, in one query: {id: Message}."""
+    ids = {m.reply_to_id for m in messages if m.reply_to_id is not None}
+    if not ids:
+        return {}
+    return {m.id: m for m in session.execute(select(Message).where(Message.id.in_(ids))).scalars()}
+
+
+def edit_message(session, user, message_id, body, max_length=5000, window_s=900, origin=None):
+    """Change the body of one of the user's own messages within the edit window; both sides learn it."""
+    message = session.get(Message, message_id)
+    if message is None or user.id not in (message.sender_id, message.recipient_id):
+        raise NotFound(f"No message {message_id} of yours.", code="unknown_message")
+    if message.sender_id != user.id:
+        raise Forbidden("Only the sender can edit a message.")
+    if message.deleted_at is not None:
+        raise Conflict("A deleted message cannot be edited.", code="message_deleted")
+    if utcnow() - aware(message.created_at) > timedelta(seconds=window_s):
+        raise Conflict(
+            f"Messages can be edited for {window_s} seconds after sending.", code="edit_window_passed"
+        )
+    body = clean_body(body, max_length)
+    quoted = session.get(Message, message.reply_to_id) if message.reply_to_id is not None else None
+    if body == message.body:
+        return message_json(message, quoted)
+    message.body = body
+    message.edited_at = utcnow()
+    data = message_json(message, quoted)
+    changes = feed.record(session, "message_edited", data, [message.recipient_id, user.id])
+    session.commit()
+    notify(session, changes, origin=origin)
+    return data
 
 
 def mark_seen(session, reader, sender_id, up_to_id, origin=None):

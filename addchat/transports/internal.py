@@ -20,5 +20,11 @@ class InternalTransport(Transport):
         """Do nothing: the committed feed rows are what the next poll returns."""
 
     def client_config(self, user):
-        """Tell the widget how often to poll (an admin may change it: the settings table)."""
-        return {"poll_interval_ms": live_settings(db_session(), current_app.config)["poll_interval_ms"]}
+        """Tell the widget how often to poll: in an open conversation, otherwise (an admin may change
+        it: the settings table), and while hidden."""
+        cfg = current_app.config
+        return {
+            "poll_interval_ms": live_settings(db_session(), cfg)["poll_interval_ms"],
+            "poll_active_ms": cfg["ADDCHAT_POLL_ACTIVE_MS"],
+            "poll_hidden_ms": cfg["ADDCHAT_POLL_HIDDEN_MS"],
+        }

@@ -1,7 +1,8 @@
 /*! AddChat widget loader. Embed with:
  *    <script src="/addchat/widget.js" defer></script>
- *  Options (data-* on that tag): data-position="right|left", data-theme="auto|light|dark",
- *  data-locale="en|fr|de|…", data-title="Chat", data-sound="on|off", data-notifications="on|off",
+ *  Options (data-* on that tag): data-position="right|left", data-theme="light|dark|auto",
+ *  data-color="#RRGGBB", data-offset-top="64" (px the panel leaves free at the top),
+ *  data-locale="en|de|fr|hi|it|ja|ru|zh-CN|ar|he", data-title="Chat", data-sound="on|off", data-notifications="on|off",
  *  data-api="…/api/", data-static="…/static/" (both default to paths next to this script).
  *  The only global is window.AddChat; calls made before the widget is ready are queued.
  *  The server writes a content hash of the widget's files into BUILD below; modules then load
@@ -21,9 +22,12 @@
   var d = (script && script.dataset) || {};
   var src = (script && script.src) || location.href;
   var options = {
-    position: d.position === "left" ? "left" : "right",
-    theme: /^(light|dark)$/.test(d.theme || "") ? d.theme : "auto",
-    locale: d.locale || document.documentElement.lang || navigator.language || "en",
+    position: /^(left|right)$/.test(d.position || "") ? d.position : "", // "": the end side of the language
+    theme: /^(auto|dark)$/.test(d.theme || "") ? d.theme : "light",
+    color: /^#[0-9a-fA-F]{6}$/.test(d.color || "") ? d.color : "",
+    offsetTop: Math.max(0, parseInt(d.offsetTop || "0", 10) || 0),
+    // The first supported one wins: data-locale, then <html lang>, then the browser's languages.
+    locales: [d.locale, document.documentElement.lang].concat(navigator.languages || [navigator.language]).filter(Boolean),
     title: d.title || "",
     sound: d.sound !== "off",
     notifications: d.notifications !== "off",

@@ -39,6 +39,11 @@ EXPECT_TIMEOUT_MS = 10_000
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
+def pytest_configure(config):
+    """Declare this folder's marker."""
+    config.addinivalue_line("markers", "app_config(**settings): override the live server's settings")
+
+
 def pytest_collection_modifyitems(items):
     """Everything in tests/browser is a browser test (deselect with -m "not browser")."""
     here = Path(__file__).parent
@@ -110,8 +115,12 @@ class SeedClient:
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """A fresh app with the four demo users, served for one test."""
+def live_server(tmp_path, request):
+    """A fresh app with the four demo users, served for one test.
+
+    @pytest.mark.app_config(KEY=value, ...) on a test overrides settings (e.g. a low send limit).
+    """
+    marker = request.node.get_closest_marker("app_config")
     app = create_app(
         {
             "TESTING": True,
@@ -120,6 +129,7 @@ def live_server(tmp_path):
             "ADDCHAT_POLL_INTERVAL_MS": 400,
             "ADDCHAT_POLL_RATE_LIMIT": "100000/minute",
             "ADDCHAT_SEND_RATE_LIMIT": "100000/minute",
+            **(marker.kwargs if marker else {}),
         }
     )
     seed_demo_users(app)
@@ -218,9 +228,7 @@ def open_page(browser, live_server, page_errors):
         context = browser.new_context(
             viewport=viewport or {"width": 1280, "height": 800},
             color_scheme=color_scheme,
-            locale="en-US",
-            timezone_id="UTC",
-            **context_args,
+            **{"locale": "en-US", "timezone_id": "UTC", **context_args},
         )
         contexts.append(context)
         if user:

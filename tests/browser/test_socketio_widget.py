@@ -75,17 +75,25 @@ def test_two_browsers_chat_with_live_typing_and_presence(person, site):
 
     # Bob types: Alice sees it live; it clears by itself once Bob stops.
     bob.composer.press_sequentially("hello the", delay=30)
-    expect(subtitle(alice)).to_have_text("Bob is typing…")
+    expect(subtitle(alice)).to_have_text("typing")
     expect(subtitle(alice)).to_have_text("Online", timeout=12_000)
 
     bob.composer.press_sequentially("re", delay=30)
-    expect(subtitle(alice)).to_have_text("Bob is typing…")
+    expect(subtitle(alice)).to_have_text("typing")
     bob.composer.press("Enter")
     expect(alice.message("hello there")).to_have_count(1)
     expect(subtitle(alice)).to_have_text("Online")  # the message arrived: no longer typing
 
     alice.send("hi Bob")
     expect(bob.message("hi Bob")).to_have_count(1)
+
+    # Alice edits it: Bob sees the new text marked "edited", pushed through the feed.
+    alice.message("hi Bob").get_by_role("button", name="Message actions").click()
+    alice.message("hi Bob").get_by_role("menuitem", name="Edit").click()
+    alice.composer.fill("hi Bob!")
+    alice.composer.press("Enter")
+    expect(bob.message("hi Bob!").locator(".edited")).to_be_visible()
+    expect(alice.message("hi Bob!").locator(".edited")).to_be_visible()
 
     # Bob closes his only tab: Alice sees him go offline.
     bob_page.context.close()
@@ -154,7 +162,7 @@ def test_admin_switch_moves_an_open_widget_onto_sockets(browser, site, polling_s
         # Bob's open widget learns of the switch through its poll and connects a socket by itself.
         alice.wait_event("presence", user_id=site.ids["bob"], online=True)
         alice.call("typing", {"to": site.ids["bob"], "typing": True})
-        expect(subtitle(bob)).to_have_text("Alice is typing…")
+        expect(subtitle(bob)).to_have_text("typing")
         alice.http.send(site.ids["bob"], "now pushed")
         expect(bob.message("now pushed")).to_have_count(1)
         alice.close()

@@ -81,6 +81,13 @@ CONTRAST_JS = """() => {
 }"""
 
 
+AUTO_THEME_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Auto theme</title></head><body>
+<h1>Host page</h1>
+<script src="/addchat/widget.js" defer data-theme="auto"></script>
+</body></html>"""
+
+
 def serve(page, url, html, csp=STRICT_CSP):
     """Answer one URL on the live server's origin with our own host page."""
     headers = {"Content-Type": "text/html; charset=utf-8"}
@@ -147,10 +154,13 @@ def test_keyboard_only_flow(open_page, shot):
     expect(w.ticks_of("Typed with the keyboard")).to_have_attribute("aria-label", "Sent")
     expect(w.composer).to_be_focused()
     page.keyboard.press("Tab")
+    assert w.active_element()["label"] == "Emoji"
+    page.keyboard.press("Tab")
     assert w.active_element()["label"] == "Send"
     shot(page, "21-keyboard-conversation")
 
     # Back to the list with the header's back button, reached with Shift+Tab.
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     expect(w.composer).to_be_focused()
     w.page.locator("addchat-widget .back").focus()
@@ -177,7 +187,8 @@ def test_aria_roles_labels_and_live_announcement(open_page, live_server):
     expect(dialog).to_be_visible()
     expect(page.get_by_role("searchbox", name="Search contacts")).to_be_visible()
     expect(page.get_by_role("list", name="Contacts")).to_be_visible()
-    expect(page.get_by_role("button", name="Close chat")).to_be_visible()
+    expect(dialog.get_by_role("button", name="Close chat")).to_be_visible()
+    expect(w.launcher).to_have_attribute("aria-label", "Close chat")  # what a press does now
     w.open_conversation("Alice Martin")
     expect(page.get_by_role("log", name="Conversation with Alice Martin")).to_be_visible()
     expect(page.get_by_role("textbox", name="Message Alice Martin")).to_be_visible()
@@ -217,8 +228,12 @@ def test_dark_theme_and_contrast_pass_wcag_aa(open_page, live_server, shot):
     alice_api.send(bob_id, "Morning! Did you see the release notes?")
     live_server.api("bob").send(live_server.ids["alice"], "Not yet, link?")
     for scheme in ("light", "dark"):
-        page = open_page("alice", color_scheme=scheme, reduced_motion="reduce")
+        # data-theme="auto" follows prefers-color-scheme (the default is light).
+        page = open_page("alice", path=None, color_scheme=scheme, reduced_motion="reduce")
+        serve(page, live_server.url + "/auto", AUTO_THEME_PAGE)
+        page.goto(live_server.url + "/auto")
         w = Widget(page)
+        expect(w.launcher).to_be_visible()
         live_server.api("carol").send(live_server.ids["alice"], f"Unread in {scheme}")
         expect(w.badge).to_be_visible()
         w.open()

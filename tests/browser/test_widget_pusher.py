@@ -104,7 +104,7 @@ def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, li
 
     # Typing travels as a client event, peer to peer through the server.
     bob.composer.press_sequentially("Hello Al", delay=30)
-    expect(subtitle).to_have_text("Bob Chen is typing…")
+    expect(subtitle).to_have_text("typing")
     expect(subtitle).to_have_class(re.compile(r"\bis-typing\b"))
     shot(alice_page, "pusher-01-typing")
     bob.composer.press("Enter")
@@ -114,6 +114,13 @@ def test_two_browsers_chat_with_typing_and_presence_in_pusher_mode(open_page, li
     alice.send("Hi Bob, pushed to you")
     expect(bob.message("Hi Bob, pushed to you")).to_have_class(re.compile(r"\btheirs\b"))
     expect(alice.ticks_of("Hi Bob, pushed to you")).to_have_attribute("aria-label", "Seen")
+
+    # An edit reaches the other side live through the pushed feed change.
+    alice.message("Hi Bob, pushed to you").get_by_role("button", name="Message actions").click()
+    alice.page.get_by_role("menuitem", name="Edit").click()
+    alice.composer.fill("Hi Bob, pushed and edited")
+    alice.composer.press("Enter")
+    expect(bob.message("Hi Bob, pushed and edited").locator(".edited")).to_have_text("edited")
     shot(bob_page, "pusher-02-conversation")
     assert alice_sockets, "the widget never opened a WebSocket to the Pusher-protocol server"
     # Her feed channel and a presence channel per contact were authorised in batches, not one by one.

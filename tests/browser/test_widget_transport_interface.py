@@ -63,10 +63,13 @@ def test_push_transport_module_drives_typing_and_online_hooks(open_page, live_se
     subtitle = page.locator("addchat-widget .subtitle")
     expect(subtitle).to_have_text("Online")
     page.evaluate(f"window.__fakeTransport.typing({bob_id}, true)")
-    expect(subtitle).to_have_text("Bob Chen is typing…")
+    expect(subtitle).to_have_text("typing")  # one line, the name is in the title above it
+    expect(subtitle.locator(".dots i")).to_have_count(3)
+    expect(page.locator("addchat-widget .typing-row")).to_be_visible()
     shot(page, "80-typing-and-online")
     page.evaluate(f"window.__fakeTransport.typing({bob_id}, false)")
     expect(subtitle).to_have_text("Online")
+    expect(page.locator("addchat-widget .typing-row")).to_be_hidden()
 
     # Typing in the composer reaches transport.sendTyping; sending says "stopped".
     w.composer.press_sequentially("Hel")

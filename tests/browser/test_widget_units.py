@@ -69,7 +69,7 @@ def test_merge_messages_replaces_pending_by_client_id_and_keeps_order(modules):
 def test_day_labels_and_relative_times(modules):
     result = modules(
         """
-        const {t} = m.i18n.createI18n('en-US');
+        const {t} = await m.i18n.createI18n('en-US');
         const f = m.time.createTimeFormat('en-US', t);
         const now = new Date(2026, 10, 29, 15, 0, 0);
         const at = (d, h, min = 0) => new Date(2026, 10, d, h, min);
@@ -105,8 +105,8 @@ def test_backoff_grows_caps_and_honours_retry_after(modules):
 def test_unknown_locale_falls_back_to_english(modules):
     result = modules(
         """
-        const fr = m.i18n.createI18n('fr-CA');
-        const xx = m.i18n.createI18n('not a locale!');
+        const fr = await m.i18n.createI18n('fr-CA');
+        const xx = await m.i18n.createI18n('not a locale!');
         return [fr.t('send'), fr.t('unread', {n: 3}), xx.t('send'), xx.locale];
         """
     )

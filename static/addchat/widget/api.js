@@ -75,6 +75,7 @@ export function createApi(baseUrl) {
     },
     get: (path, query, opts = {}) => request("GET", path, { ...opts, query }),
     post: (path, body, opts = {}) => request("POST", path, { ...opts, body }),
+    patch: (path, body, opts = {}) => request("PATCH", path, { ...opts, body }),
     del: (path, opts = {}) => request("DELETE", path, opts),
   };
 }

@@ -42,6 +42,7 @@ export function createChat({ store, api, config, emit, hooks }) {
     send: c.send,
     retry: c.retry,
     deleteMessage: c.deleteMessage,
+    editMessage: c.editMessage,
     flushPending: c.flushPending,
     applyChanges: c.applyChanges,
     userInfo: c.userInfo,

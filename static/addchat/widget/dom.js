@@ -40,6 +40,8 @@ export const ICONS = {
   alert: "M12 3l10 18H2zM12 10v5M12 17.5v.5",
   down: "M6 9l6 6 6-6",
   trash: "M4 7h16M10 7V4h4v3M6 7l1 13h10l1-13M10 11v5M14 11v5",
+  more: "M5 12h.01M12 12h.01M19 12h.01",
+  smile: "M12 3a9 9 0 1 1 0 18 9 9 0 0 1 0-18zM8.5 14.5s1.2 1.5 3.5 1.5 3.5-1.5 3.5-1.5M9 9.5h.01M15 9.5h.01",
 };
 
 export function icon(name, cls = "icon") {

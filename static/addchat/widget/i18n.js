@@ -1,177 +1,63 @@
-// UI strings. Add a language by adding a table; missing keys fall back to English.
+// UI strings: one table per language in ./i18n/ (en.js is the reference), loaded on demand.
+// The language is the first supported one of: data-locale, <html lang>, the browser's
+// languages; plural forms are chosen by Intl.PluralRules; ar and he lay out right to left.
 // Times and dates come from Intl, so they follow the locale without tables.
 
-const STRINGS = {
-  en: {
-    chat: "Chat",
-    openChat: "Open chat",
-    openChatUnread: "Open chat, {n} unread",
-    closeChat: "Close chat",
-    back: "Back to contacts",
-    settings: "Notification settings",
-    noMessagesYet: "No messages yet",
-    search: "Search contacts",
-    contacts: "Contacts",
-    loading: "Loading…",
-    noContacts: "No one to chat with yet.",
-    noMatches: "No contacts match “{q}”.",
-    unread: "{n} unread",
-    you: "You",
-    youPrefix: "You: ",
-    emptyConversation: "No messages yet. Say hello to {name}!",
-    loadOlder: "Load earlier messages",
-    loadingOlder: "Loading earlier messages…",
-    startOfConversation: "Start of your conversation with {name}",
-    messagesWith: "Conversation with {name}",
-    messageTo: "Message {name}",
-    send: "Send",
-    sending: "Sending",
-    sent: "Sent",
-    seen: "Seen",
-    failed: "Not sent.",
-    retry: "Retry",
-    deleted: "Message deleted",
-    deleteMessage: "Delete message",
-    deleteConfirm: "Delete for everyone?",
-    delete: "Delete",
-    cancel: "Cancel",
-    deleteFailed: "Could not delete the message.",
-    tooLong: "Message too long ({n} characters at most).",
-    reconnecting: "Reconnecting…",
-    offline: "You are offline. Messages will be sent when the connection is back.",
-    signedOut: "You were signed out. Reload the page to chat again.",
-    typing: "{name} is typing…",
-    online: "Online",
-    newMessageFrom: "New message from {name}: {body}",
-    said: "{name}:",
-    newMessages: "New messages",
-    sound: "Sound for new messages",
-    notifications: "Desktop notifications",
-    notificationsBlocked: "Notifications are blocked in your browser settings.",
-    today: "Today",
-    yesterday: "Yesterday",
-    errorLoading: "Could not load. ",
-    loadError: "Could not load messages.",
-    enterHint: "Enter to send, Shift+Enter for a new line",
-  },
-  fr: {
-    chat: "Discussion",
-    openChat: "Ouvrir la discussion",
-    openChatUnread: "Ouvrir la discussion, {n} non lus",
-    closeChat: "Fermer la discussion",
-    back: "Retour aux contacts",
-    settings: "Réglages des notifications",
-    noMessagesYet: "Aucun message",
-    search: "Rechercher un contact",
-    contacts: "Contacts",
-    loading: "Chargement…",
-    noContacts: "Personne avec qui discuter pour l’instant.",
-    noMatches: "Aucun contact ne correspond à « {q} ».",
-    unread: "{n} non lus",
-    you: "Vous",
-    youPrefix: "Vous : ",
-    emptyConversation: "Aucun message. Dites bonjour à {name} !",
-    loadOlder: "Charger les messages précédents",
-    loadingOlder: "Chargement des messages précédents…",
-    startOfConversation: "Début de votre discussion avec {name}",
-    messagesWith: "Discussion avec {name}",
-    messageTo: "Message à {name}",
-    send: "Envoyer",
-    sending: "Envoi",
-    sent: "Envoyé",
-    seen: "Vu",
-    failed: "Non envoyé.",
-    retry: "Réessayer",
-    deleted: "Message supprimé",
-    deleteMessage: "Supprimer le message",
-    deleteConfirm: "Supprimer pour tout le monde ?",
-    delete: "Supprimer",
-    cancel: "Annuler",
-    deleteFailed: "Impossible de supprimer le message.",
-    tooLong: "Message trop long ({n} caractères au plus).",
-    reconnecting: "Reconnexion…",
-    offline: "Vous êtes hors ligne. Les messages partiront au retour de la connexion.",
-    signedOut: "Vous avez été déconnecté. Rechargez la page pour discuter.",
-    typing: "{name} écrit…",
-    online: "En ligne",
-    newMessageFrom: "Nouveau message de {name} : {body}",
-    said: "{name} :",
-    newMessages: "Nouveaux messages",
-    sound: "Son pour les nouveaux messages",
-    notifications: "Notifications du bureau",
-    notificationsBlocked: "Les notifications sont bloquées dans les réglages du navigateur.",
-    today: "Aujourd’hui",
-    yesterday: "Hier",
-    errorLoading: "Chargement impossible. ",
-    loadError: "Impossible de charger les messages.",
-    enterHint: "Entrée pour envoyer, Maj+Entrée pour aller à la ligne",
-  },
-  de: {
-    chat: "Chat",
-    openChat: "Chat öffnen",
-    openChatUnread: "Chat öffnen, {n} ungelesen",
-    closeChat: "Chat schließen",
-    back: "Zurück zu den Kontakten",
-    settings: "Benachrichtigungseinstellungen",
-    noMessagesYet: "Noch keine Nachrichten",
-    search: "Kontakte suchen",
-    contacts: "Kontakte",
-    loading: "Wird geladen…",
-    noContacts: "Noch niemand zum Chatten da.",
-    noMatches: "Keine Kontakte zu „{q}“.",
-    unread: "{n} ungelesen",
-    you: "Du",
-    youPrefix: "Du: ",
-    emptyConversation: "Noch keine Nachrichten. Sag {name} hallo!",
-    loadOlder: "Ältere Nachrichten laden",
-    loadingOlder: "Ältere Nachrichten werden geladen…",
-    startOfConversation: "Beginn deines Chats mit {name}",
-    messagesWith: "Chat mit {name}",
-    messageTo: "Nachricht an {name}",
-    send: "Senden",
-    sending: "Wird gesendet",
-    sent: "Gesendet",
-    seen: "Gelesen",
-    failed: "Nicht gesendet.",
-    retry: "Erneut versuchen",
-    deleted: "Nachricht gelöscht",
-    deleteMessage: "Nachricht löschen",
-    deleteConfirm: "Für alle löschen?",
-    delete: "Löschen",
-    cancel: "Abbrechen",
-    deleteFailed: "Die Nachricht konnte nicht gelöscht werden.",
-    tooLong: "Nachricht zu lang (höchstens {n} Zeichen).",
-    reconnecting: "Verbindung wird wiederhergestellt…",
-    offline: "Du bist offline. Nachrichten werden gesendet, sobald die Verbindung zurück ist.",
-    signedOut: "Du wurdest abgemeldet. Lade die Seite neu, um weiterzuchatten.",
-    typing: "{name} schreibt…",
-    online: "Online",
-    newMessageFrom: "Neue Nachricht von {name}: {body}",
-    said: "{name}:",
-    newMessages: "Neue Nachrichten",
-    sound: "Ton bei neuen Nachrichten",
-    notifications: "Desktop-Benachrichtigungen",
-    notificationsBlocked: "Benachrichtigungen sind in den Browsereinstellungen blockiert.",
-    today: "Heute",
-    yesterday: "Gestern",
-    errorLoading: "Laden fehlgeschlagen. ",
-    loadError: "Nachrichten konnten nicht geladen werden.",
-    enterHint: "Enter zum Senden, Umschalt+Enter für eine neue Zeile",
-  },
-};
+import en from "./i18n/en.js";
 
-export function createI18n(locale) {
-  let tag = "en";
+export const LANGUAGES = ["en", "de", "fr", "hi", "it", "ja", "ru", "zh-CN", "ar", "he"];
+const RTL = new Set(["ar", "he"]);
+
+/** The supported language tag for a BCP 47 tag ("zh-Hans-CN" -> "zh-CN", "pt" -> null). */
+export function matchLanguage(tag) {
+  let canonical;
   try {
-    tag = Intl.getCanonicalLocales(locale)[0] || "en";
+    canonical = Intl.getCanonicalLocales(String(tag || "").trim())[0];
   } catch {
-    tag = "en";
+    return null;
   }
-  const lang = tag.split("-")[0].toLowerCase();
-  const table = STRINGS[lang] || STRINGS.en;
-  function t(key, vars) {
-    const s = table[key] ?? STRINGS.en[key] ?? key;
+  if (!canonical) return null;
+  const lang = canonical.split("-")[0].toLowerCase();
+  if (lang === "zh") return "zh-CN";
+  return LANGUAGES.includes(lang) ? lang : null;
+}
+
+/** The first supported language among the candidates (data-locale, <html lang>, the browser's). */
+export function pickLanguage(candidates) {
+  for (const tag of candidates || []) {
+    const lang = matchLanguage(tag);
+    if (lang) return { lang, tag: Intl.getCanonicalLocales(tag)[0] };
+  }
+  return { lang: "en", tag: "en" };
+}
+
+/** Load a language's table (English is built in). */
+export async function loadStrings(lang) {
+  if (lang === "en") return en;
+  try {
+    return (await import(`./i18n/${lang}.js`)).default;
+  } catch (err) {
+    console.warn(`[AddChat] strings for "${lang}" unavailable, using English`, err);
+    return en;
+  }
+}
+
+/** t(key, vars) for one language: {placeholders} filled, {n} choosing the plural form. */
+export function makeTranslator(lang, table) {
+  const plural = new Intl.PluralRules(lang);
+  return function t(key, vars) {
+    let s = table[key] ?? en[key] ?? key;
+    if (s && typeof s === "object") {
+      const n = vars && typeof vars.n === "number" ? vars.n : 0;
+      s = s[plural.select(n)] ?? s.other;
+    }
     return vars ? s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : "")) : s;
-  }
-  return { t, locale: STRINGS[lang] ? tag : "en" };
+  };
+}
+
+/** {t, locale, lang, dir} for the first supported candidate language. */
+export async function createI18n(candidates) {
+  const { lang, tag } = pickLanguage(Array.isArray(candidates) ? candidates : [candidates]);
+  const table = await loadStrings(lang);
+  return { t: makeTranslator(lang, table), locale: tag, lang, dir: RTL.has(lang) ? "rtl" : "ltr" };
 }

@@ -19,6 +19,13 @@ import { createActions } from "./core/actions.js";
 import { startRendering, watchPage } from "./core/render.js";
 import { createEmitter, exposeApi, runQueued } from "./core/public-api.js";
 
+/** The admin's title and colour (GET config -> widget, when the server has them) unless the tag sets its own. */
+function withSiteDefaults(options, config) {
+  const site = (config && config.widget) || {};
+  const color = /^#[0-9a-fA-F]{6}$/.test(site.color || "") ? site.color : "";
+  return { ...options, title: options.title || site.title || "", color: options.color || color };
+}
+
 export async function boot({ options, publicApi, listeners, queue }) {
   if (document.querySelector(TAG)) return;
   const emit = createEmitter(listeners);
@@ -27,11 +34,12 @@ export async function boot({ options, publicApi, listeners, queue }) {
   const config = await readConfig(api, host, emit);
   if (!config) return; // not signed in: the widget stays out of the page
   api.setCsrfToken(config.csrf_token);
+  options = withSiteDefaults(options, config);
 
-  const { t, locale } = createI18n(options.locale);
+  const { t, locale, dir } = await createI18n(options.locales || [options.locale]);
   const prefs = loadPrefs({ sound: options.sound, notifications: options.notifications });
   const store = createStore(initialState(config, prefs));
-  const w = { store, api, config, emit, options, shadow, t, fmt: createTimeFormat(locale, t), timers: timersFrom(config) };
+  const w = { store, api, config, emit, options, shadow, t, dir, fmt: createTimeFormat(locale, t), timers: timersFrom(config) };
   w.seen = createSeenMarking(w);
   w.typing = createTyping(w);
   w.connection = createConnection(w);

@@ -23,6 +23,7 @@ export function createFeed(c) {
     if (type === "message") onMessage(data);
     else if (type === "seen") c.applySeenLocally(data);
     else if (type === "message_deleted") onDeleted(data);
+    else if (type === "message_edited") onEdited(data);
     else if (type === "config") hooks.onConfigChange(data);
     // unknown types are ignored on purpose
   }
@@ -64,5 +65,17 @@ export function createFeed(c) {
     if (to_id === me.id) c.refreshContactsSoon(); // server recounts unread
   }
 
-  return { applyChanges, onDeleted };
+  /** My or the peer's message was edited: new body and edited_at, in the thread, in quotes of it, in the contact's preview. */
+  function onEdited(m) {
+    const peerId = c.peerOf(m);
+    const requote = (x) => (x.reply_to && x.reply_to.id === m.id ? { ...x, reply_to: { ...x.reply_to, body: m.body } } : x);
+    if (s().convs[peerId]) {
+      c.setConv(peerId, (cur) => ({
+        messages: mergeMessages(cur.messages, cur.messages.some((x) => x.id === m.id) ? [m] : []).map(requote),
+      }));
+    }
+    c.setContact(peerId, (x) => (x.last_message && x.last_message.id === m.id ? { last_message: { ...x.last_message, body: m.body, edited_at: m.edited_at } } : {}));
+  }
+
+  return { applyChanges, onDeleted, onEdited };
 }

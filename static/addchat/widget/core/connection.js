@@ -1,8 +1,29 @@
 // Transport lifecycle: start the configured transport, switch on a "config" change, keep the
-// connection status, and hand the transport the contact ids whose presence it watches.
+// connection status, and hand the transport the contact ids whose presence it watches and how
+// active the widget is (a poller polls faster while a conversation is open in a focused tab).
 
 import { loadTransport } from "../transports/index.js";
 import { timersFrom } from "../timers.js";
+
+/**
+ * How active the widget is: "active" (a conversation open in a focused, visible tab), "idle" or
+ * "hidden". The transport hears of each change through setActivity() (a poller polls faster when active).
+ */
+function watchActivity(store, getTransport) {
+  let level = null;
+  function update(force = false) {
+    const st = store.get();
+    const next = document.hidden ? "hidden" : st.isOpen && st.view === "conversation" && document.hasFocus() ? "active" : "idle";
+    if (next === level && !force) return;
+    level = next;
+    const transport = getTransport();
+    if (transport && transport.setActivity) transport.setActivity(level);
+  }
+  store.subscribe(() => update());
+  for (const type of ["focus", "blur"]) window.addEventListener(type, () => update());
+  document.addEventListener("visibilitychange", () => update());
+  return { tell: () => update(true) };
+}
 
 export function createConnection(w) {
   const { store, api, emit, options } = w;
@@ -30,6 +51,8 @@ export function createConnection(w) {
   }
   store.subscribe(watchContacts);
 
+  const activity = watchActivity(store, () => transport);
+
   async function start(cfg = w.config) {
     const mine = ++gen;
     const mod = await loadTransport(cfg.notification_type);
@@ -52,6 +75,7 @@ export function createConnection(w) {
     watchedKey = "";
     seenOrder = null;
     watchContacts(store.get());
+    activity.tell();
     transport.start(w.chat.tracker.cursor);
   }
 

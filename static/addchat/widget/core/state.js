@@ -19,5 +19,6 @@ export function initialState(config, prefs) {
     connectionDetail: null,
     prefs,
     unreadTotal: 0,
+    sendWait: null, // {until}: sends wait out a 429 until then
   };
 }

@@ -32,6 +32,9 @@
  *                                   //   typing_idle_ms idle, on send, or when the text is cleared
  *     watch?(ids)                 // optional: the widget's contact ids, whose presence to show;
  *                                   //   called again when the list changes (no GET /contacts here)
+ *     setActivity?(level)         // optional: "active" (a conversation open in a focused, visible
+ *                                   //   tab), "idle" or "hidden"; a poller polls at poll_active_ms,
+ *                                   //   poll_interval_ms or poll_hidden_ms accordingly
  *   }
  *
  *  Typing and presence are store state (state.typing[userId], state.presence[userId]); the
@@ -46,7 +49,7 @@
  *    createFeedSync() in ./sync.js: after every (re)connect, catch up from the confirmed
  *    cursor (pushes held meanwhile, released in seq order), confirm pushes with a settle
  *    poll and a safety poll. Deliver changes in seq order.
- *  - Change types the widget knows: "message", "seen", "message_deleted", "config";
+ *  - Change types the widget knows: "message", "seen", "message_deleted", "message_edited", "config";
  *    anything else is ignored by the store, so just pass it on.
  *  - A "config" change makes the widget stop() the transport, re-read config, and start
  *    the new transport from the store's cursor. Do not handle it inside a transport.

@@ -78,19 +78,24 @@ function bindListKeys({ ctx, input, list }) {
   });
 }
 
+// The button's name is its own text, in reading order (name, online, time, preview, unread),
+// never an aria-label: a label that does not start with the visible name fails voice control
+// users ("click Bob Chen") and axe's label-content-name-mismatch.
 function createRow(ctx, c) {
   const name = h("span", { class: "c-name" });
+  const status = h("span", { class: "sr-only" });
   const time = h("time", { class: "c-time" });
   const preview = h("span", { class: "c-preview" });
   const count = h("span", { class: "c-unread", "aria-hidden": "true" });
+  const countText = h("span", { class: "sr-only" });
   const btn = h(
     "button",
     { class: "contact", type: "button", "data-id": c.id, onclick: () => ctx.actions.openConversation(c.id) },
     h("span", { class: "c-avatar" }),
-    h("span", { class: "c-main" }, h("span", { class: "c-row" }, name, time), h("span", { class: "c-row" }, preview, count)),
+    h("span", { class: "c-main" }, h("span", { class: "c-row" }, name, status, time), h("span", { class: "c-row" }, preview, count, countText)),
   );
   const li = h("li", {}, btn);
-  li._parts = { btn, name, time, preview, count, av: btn.firstChild };
+  li._parts = { btn, name, status, time, preview, count, countText, av: btn.firstChild };
   return li;
 }
 
@@ -106,12 +111,7 @@ function updateRow(ctx, li, { c, online, now }) {
   p.time.textContent = when ? fmt.short(when, now) : "";
   if (when) p.time.dateTime = when.toISOString();
   p.av.firstChild.classList.toggle("is-online", online);
-  const label = [c.name];
-  if (online) label.push(t("online"));
-  if (c.unread > 0) label.push(t("unread", { n: c.unread }));
-  if (c.last_message) label.push(p.preview.textContent);
-  if (p.time.textContent) label.push(p.time.textContent);
-  p.btn.setAttribute("aria-label", label.join(", "));
+  p.status.textContent = online ? `, ${t("online")}, ` : ", ";
 }
 
 /** Name, avatar, preview and unread count (run when the contact record changed). */
@@ -126,7 +126,9 @@ function updateContact({ t, chat }, p, c) {
   }
   p.preview.textContent = previewText || t("noMessagesYet");
   p.preview.classList.toggle("is-empty", !previewText);
+  // Seen: the number in a badge; read: "…, 2 unread" at the end of the name.
   p.count.textContent = c.unread > 99 ? "99+" : String(c.unread || 0);
+  p.countText.textContent = c.unread > 0 ? `, ${t("unread", { n: c.unread })}` : "";
   show(p.count, c.unread > 0);
   p.btn.classList.toggle("has-unread", c.unread > 0);
 }

@@ -1,16 +1,16 @@
 // One conversation: history (older pages load on scroll up), day separators, relative
-// times, sent/seen ticks, the composer (Enter sends, Shift+Enter adds a line).
-// My own stored messages get a delete button (shown on hover or focus) and an inline confirm;
-// the rows themselves are built in ./messages.js.
+// times, sent/seen ticks, the peer's typing dots, and the composer (./composer.js).
+// The rows themselves are built in ./messages.js, their actions menu in ./message-menu.js.
 
 import { h, icon, show, reconcile } from "../dom.js";
 import { keyOf, createItem, updateItem, buildItems } from "./messages.js";
+import { buildComposer, bindComposer, setMode, renderSendWait } from "./composer.js";
 
 const NEAR_BOTTOM = 48;
 const NEAR_TOP = 120;
 
 export function createConversationView(ctx) {
-  const v = { ctx, ...buildDom(ctx.t), nodes: new Map(), shownPeer: null, shownName: null, lastFirstKey: null, lastLastKey: null };
+  const v = { ctx, ...buildDom(ctx.t), nodes: new Map(), shownPeer: null, shownName: null, lastFirstKey: null, lastLastKey: null, mode: null };
   // Whether the list sat at the bottom when last laid out. While the panel is closed the list
   // has no size (every position reads as "bottom"), so opening it goes back by this instead.
   v.stuck = true;
@@ -29,6 +29,13 @@ export function createConversationView(ctx) {
     render: (st, prev, force = false) => render(v, st, prev, force),
     atBottom: v.atBottom,
     focus: () => v.textarea.focus(),
+    /** The peer's typing dots at the end of the thread (the header's line decides when). */
+    showTyping(on) {
+      if (on === !v.typingRow.hidden) return;
+      const stay = on && v.atBottom();
+      show(v.typingRow, on);
+      if (stay) v.scrollToBottom();
+    },
   };
 }
 
@@ -47,70 +54,13 @@ function buildDom(t) {
   const scroller = h("div", { class: "scroll log", tabindex: "0", role: "log", "aria-live": "off" }, older, messages, loading, empty, error);
   const jump = h("button", { class: "jump", type: "button", hidden: true }, h("span", { text: t("newMessages") }), icon("down"));
 
-  const textarea = h("textarea", {
-    class: "input",
-    rows: "1",
-    enterkeyhint: "send",
-    "aria-describedby": "addchat-hint",
-  });
-  const sendBtn = h("button", { class: "send", type: "submit", "aria-label": t("send"), title: t("send") }, icon("send"));
-  const counter = h("span", { class: "counter", "aria-live": "polite", hidden: true });
-  const composerError = h("p", { class: "composer-error", role: "alert", hidden: true });
-  const form = h("form", { class: "composer" }, textarea, counter, sendBtn);
+  const typingRow = h("div", { class: "typing-row", "aria-hidden": "true", hidden: true }, h("span", { class: "dots" }, h("i"), h("i"), h("i")));
+  scroller.append(typingRow);
+  const c = buildComposer(t);
   const hint = h("p", { class: "sr-only", id: "addchat-hint", text: t("enterHint") });
-  const el = h("div", { class: "view view-conversation" }, scroller, jump, composerError, form, hint);
+  const el = h("div", { class: "view view-conversation" }, scroller, jump, c.composerError, c.sendNotice, c.bar, c.emojiPicker, c.form, hint);
 
-  return { olderBtn, olderLoading, startNote, older, messages, loading, emptyText, empty, errorRetry, error, scroller, jump, textarea, sendBtn, counter, composerError, form, el };
-}
-
-// ── Composer ───────────────────────────────────────────────────────────────────
-function bindComposer(v) {
-  const { ctx, form, textarea } = v;
-  const { store, chat, t } = ctx;
-  function submit() {
-    const st = store.get();
-    if (st.peerId == null) return;
-    const res = chat.send(st.peerId, textarea.value);
-    if (res.ok) {
-      ctx.actions.typing(st.peerId, false);
-      textarea.value = "";
-      updateCounter(v);
-      v.setComposerError("");
-      v.scrollToBottom();
-    } else if (res.error === "too_long") {
-      v.setComposerError(t("tooLong", { n: chat.maxLength }));
-    }
-    textarea.focus();
-  }
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    submit();
-  });
-  textarea.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
-      e.preventDefault();
-      submit();
-    }
-  });
-  textarea.addEventListener("input", () => {
-    updateCounter(v);
-    const peerId = store.get().peerId;
-    if (peerId != null) ctx.actions.typing(peerId, textarea.value.trim() !== ""); // the widget core throttles
-  });
-}
-
-// No maxlength attribute: it would cut a long paste silently and counts UTF-16 units, not
-// the characters the server counts. Over the limit, the counter turns to an error instead.
-function updateCounter(v) {
-  const { chat, t } = v.ctx;
-  const { counter } = v;
-  const n = chat.bodyLength(v.textarea.value);
-  const near = n >= chat.maxLength * 0.9;
-  show(counter, near);
-  counter.textContent = near ? `${n}/${chat.maxLength}` : "";
-  counter.classList.toggle("over", n > chat.maxLength);
-  if (n > chat.maxLength) v.setComposerError(t("tooLong", { n: chat.maxLength }));
-  else if (v.composerError.textContent === t("tooLong", { n: chat.maxLength })) v.setComposerError("");
+  return { olderBtn, olderLoading, startNote, older, messages, loading, emptyText, empty, errorRetry, error, scroller, jump, typingRow, ...c, el };
 }
 
 // ── Scrolling: older pages, seen, the "new messages" button ─────────────────────
@@ -157,6 +107,7 @@ function render(v, st, prev, force) {
   const signedOut = Boolean(st.connectionDetail && st.connectionDetail.reason === "unauthorized");
   v.textarea.disabled = signedOut;
   v.sendBtn.disabled = signedOut;
+  if (st.sendWait !== prev.sendWait) renderSendWait(v, st.sendWait);
   if (!force && !peerChanged && conv === prevConv && st.isOpen === prev.isOpen && st.contacts === prev.contacts) return;
 
   const peer = v.ctx.chat.userInfo(peerId);
@@ -167,7 +118,7 @@ function render(v, st, prev, force) {
   const laidOut = v.scroller.clientHeight > 0;
   const wasAtBottom = peerChanged || (laidOut && !opening ? v.atBottom() : v.stuck);
   const fromBottom = v.scroller.scrollHeight - v.scroller.scrollTop;
-  const items = buildItems(conv, peer.name);
+  const items = buildItems(conv, peer.name, { meId: v.ctx.chat.me.id, you: v.ctx.t("you") });
   reconcile(v.messages, v.nodes, items, keyOf, (item) => createItem(v, item), (li, item) => updateItem(v, li, item));
   const msgs = items.filter((x) => x.kind === "msg");
   renderStates(v, conv, msgs, peer);
@@ -182,6 +133,8 @@ function showPeer(v, peerId) {
   v.messages.replaceChildren();
   v.lastFirstKey = v.lastLastKey = null;
   v.setComposerError("");
+  setMode(v, null);
+  if (v.closeEmoji) v.closeEmoji();
   show(v.jump, false);
 }
 

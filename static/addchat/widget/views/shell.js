@@ -3,10 +3,15 @@
 
 import { h, icon, avatar, show } from "../dom.js";
 import { notificationPermission } from "../notify.js";
+import { applyLook } from "../theme.js";
+
+// A peer's "typing" stays shown this long after it stops, so quick sends do not make it flicker.
+const TYPING_HOLD_MS = 1500;
 
 export function createShell(ctx, { contactsView, conversationView }) {
   const els = buildDom(ctx, contactsView, conversationView);
   bindShell(ctx, els);
+  els.typingHold = createTypingHold(els);
   return {
     root: els.root,
     launcher: els.launcher,
@@ -41,8 +46,9 @@ function buildDom(ctx, contactsView, conversationView) {
   );
   const closeBtn = h("button", { class: "icon-btn", type: "button", "aria-label": t("closeChat"), title: t("closeChat") }, icon("close"));
 
+  // A plain div: a <header> inside the page would count as a second banner landmark.
   const header = h(
-    "header",
+    "div",
     { class: "head" },
     backBtn,
     headAvatar,
@@ -82,9 +88,10 @@ function buildDom(ctx, contactsView, conversationView) {
   const root = h("div", {
     class: "root",
     "data-theme": options.theme,
-    "data-position": options.position,
+    "data-position": options.position || (ctx.dir === "rtl" ? "left" : "right"),
     hidden: true,
   }, panel, launcher, announcer);
+  applyLook(root, options, ctx.dir);
   return { badge, launcher, title, subtitle, headAvatar, backBtn, settingsBtn, closeBtn, bannerText, banner, soundBox, notifBox, notifHint, notifRow, settings, panel, announcer, root };
 }
 
@@ -128,35 +135,84 @@ function render(ctx, els, st, prev) {
   }
   const unread = st.unreadTotal;
   badge.textContent = unread > 99 ? "99+" : String(unread);
-  show(badge, unread > 0);
-  launcher.setAttribute("aria-label", unread > 0 ? t("openChatUnread", { n: unread }) : t("openChat"));
-  launcher.title = st.isOpen ? t("closeChat") : t("openChat");
-  renderHeader(ctx, els, st);
+  show(badge, unread > 0 && !st.isOpen); // open, the list shows the counts; the launcher only closes
+  // The label says what a press does now: open (with the unread count) or close.
+  const label = st.isOpen ? t("closeChat") : unread > 0 ? t("openChatUnread", { n: unread }) : t("openChat");
+  launcher.setAttribute("aria-label", label);
+  launcher.title = label;
+  renderHeader(ctx, els, st, prev);
   renderBanner(t, els, st);
   renderSettings(els, st);
   root.dataset.view = st.view;
 }
 
-/** Header: contacts title, or the peer's name with typing / online under it. */
-function renderHeader(ctx, { backBtn, headAvatar, title, subtitle }, st) {
+/**
+ * The peer's typing state as shown: on at once, off only after TYPING_HOLD_MS without typing, so
+ * "stopped" on each quick send followed by "typing" again shows one steady line.
+ */
+function createTypingHold(els) {
+  let shown = false;
+  let timer = null;
+  return {
+    get shown() {
+      return shown;
+    },
+    set(typing, rerender) {
+      if (typing) {
+        clearTimeout(timer);
+        timer = null;
+        shown = true;
+      } else if (shown && !timer) {
+        timer = setTimeout(() => {
+          timer = null;
+          shown = false;
+          rerender();
+        }, TYPING_HOLD_MS);
+      }
+    },
+    reset() {
+      clearTimeout(timer);
+      timer = null;
+      shown = false;
+    },
+    els,
+  };
+}
+
+/** Header: contacts title, or the peer's name with one line under it: "typing" with dots, or "Online". */
+function renderHeader(ctx, els, st, prev) {
+  const { backBtn, headAvatar, title, subtitle, typingHold } = els;
   const { t, options } = ctx;
   const inConv = st.view === "conversation" && st.peerId != null;
   show(backBtn, inConv);
-  headAvatar.replaceChildren();
+  if (st.peerId !== prev.peerId || st.view !== prev.view) typingHold.reset();
   if (inConv) {
     const peer = ctx.chat.userInfo(st.peerId);
-    const av = avatar(peer, "sm");
-    av.classList.toggle("is-online", Boolean(st.presence[st.peerId]));
-    headAvatar.append(av);
+    if (!headAvatar.firstChild || headAvatar.dataset.id !== String(peer.id)) {
+      headAvatar.replaceChildren(avatar(peer, "sm"));
+      headAvatar.dataset.id = String(peer.id);
+    }
+    headAvatar.firstChild.classList.toggle("is-online", Boolean(st.presence[st.peerId]));
     title.textContent = peer.name;
-    const typing = st.typing[st.peerId];
-    subtitle.textContent = typing ? t("typing", { name: peer.name }) : st.presence[st.peerId] ? t("online") : "";
-    subtitle.classList.toggle("is-typing", Boolean(typing));
+    typingHold.set(Boolean(st.typing[st.peerId]), () => renderHeader(ctx, els, ctx.store.get(), ctx.store.get()));
+    renderSubtitle(t, subtitle, typingHold.shown, Boolean(st.presence[st.peerId]));
   } else {
+    headAvatar.replaceChildren();
+    delete headAvatar.dataset.id;
     title.textContent = options.title || t("chat");
-    subtitle.textContent = "";
+    renderSubtitle(t, subtitle, false, false);
   }
-  show(subtitle, Boolean(subtitle.textContent));
+  if (ctx.conversationView) ctx.conversationView.showTyping(inConv && typingHold.shown);
+}
+
+function renderSubtitle(t, subtitle, typing, online) {
+  const text = typing ? t("typing") : online ? t("online") : "";
+  if (subtitle.dataset.text === text) return; // unchanged: no DOM write, no re-announcement
+  subtitle.dataset.text = text;
+  subtitle.replaceChildren(text);
+  if (typing) subtitle.append(h("span", { class: "dots", "aria-hidden": "true" }, h("i"), h("i"), h("i")));
+  subtitle.classList.toggle("is-typing", typing);
+  show(subtitle, Boolean(text));
 }
 
 /** Connection banner: reconnecting, or signed out. */
