@@ -195,7 +195,7 @@ PATHS = {
                             },
                             "client_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
                             "reply_to_id": {
-                                "type": "integer",
+                                "type": ["integer", "null"],
                                 "minimum": 1,
                                 "maximum": MAX_ID,
                                 "description": "A message of this conversation to quote",
@@ -258,7 +258,7 @@ PATHS = {
             "summary": "Edit one of your own messages within ADDCHAT_EDIT_WINDOW_S of sending",
             "description": "Both sides learn it through the feed (a message_edited change). A refusal writes nothing.",
             "parameters": [
-                {"name": "message_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {"name": "message_id", "in": "path", "required": True, "schema": PATH_ID, "example": 1}
             ],
             "requestBody": {
                 "required": True,
@@ -266,7 +266,10 @@ PATHS = {
                     {
                         "type": "object",
                         "required": ["body"],
-                        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": 5000}},
+                        "additionalProperties": False,
+                        "properties": {
+                            "body": {"type": "string", "minLength": 1, "maxLength": 5000, "pattern": "\\S"}
+                        },
                     }
                 ),
             },

@@ -21,9 +21,11 @@ CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _whole_number(minimum, maximum):
-    """Make a check that a value is an integer in range (booleans are not numbers)."""
+    """Make a check that a value is an integer in range (booleans are not numbers; 7.0 is 7, as in JSON)."""
 
     def check(key, value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
             raise InvalidInput(
                 f"'{key}' must be an integer from {minimum} to {maximum}.", code=f"invalid_{key}"
