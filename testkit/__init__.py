@@ -63,7 +63,8 @@ def signed_in_key(app, user_id):
 
     A host site's own user model keeps Flask-Login's plain id.
     """
-    if app.extensions["addchat"].user_model is not User:
+    chat = app.extensions.get("addchat")
+    if chat is None or chat.user_model is not User:
         return str(user_id)
     with app.app_context():
         user = start_session(db.session.get(User, user_id))

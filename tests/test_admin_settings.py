@@ -58,7 +58,7 @@ def test_defaults_come_from_config_until_an_admin_stores_values(app, api):
         ({"widget_color": "red"}, "invalid_widget_color"),
         ({"widget_color": "#12345"}, "invalid_widget_color"),
         ({"notification_type": "carrier-pigeon"}, "invalid_notification_type"),
-        ({"theme": "dark"}, "unknown_setting"),
+        ({"theme": "dark"}, "unknown_field"),  # as every endpoint answers an undocumented field
         ({}, "invalid_json"),
         # One bad value refuses the whole change: the good one is not stored either.
         ({"poll_interval_ms": 2000, "widget_color": "blue"}, "invalid_widget_color"),

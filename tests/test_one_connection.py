@@ -9,7 +9,7 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import event
 
 from addchat.extensions import db
-from testkit import record_statements
+from testkit import record_statements, signed_in_key
 from tests.transports.socketio.servers import ChatDatabase, ServerProcess
 
 CONCURRENT_POLLS = 100
@@ -69,7 +69,7 @@ def test_poll_with_a_pre_addchat_cookie_is_one_select_on_one_connection(app, war
 def test_poll_with_a_remember_me_cookie_only_uses_one_connection(app, warm):
     client = app.test_client()
     with app.app_context():
-        client.set_cookie("remember_token", encode_cookie(str(warm)))
+        client.set_cookie("remember_token", encode_cookie(signed_in_key(app, warm)))
     checkouts, statements, response = checkouts_and_statements(
         app, lambda: client.get("/addchat/api/poll?cursor=0")
     )

@@ -205,7 +205,7 @@ def change_settings():
     session = db_session()
     previous, live, changes = settings.update_settings(
         session,
-        json_body(),  # unknown keys: the service answers 400 unknown_setting
+        json_body("notification_type", *settings.EDITABLE),
         current_app.config,
         lambda name: transport_for(name).unavailable_reason(request.environ),
     )

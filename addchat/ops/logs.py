@@ -33,10 +33,11 @@ def start_request():
 
 
 def finish_request(response):
-    """Echo the request id and log the request in one line."""
+    """Echo the request id on AddChat's own answers (a host's routes stay as they were); log the request."""
     rid = g.get("request_id")
     if rid:
-        response.headers[HEADER] = rid
+        if request.path.startswith("/addchat/"):
+            response.headers[HEADER] = rid
         took = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
         access_log.info(
             "%s %s %s",
