@@ -37,7 +37,7 @@ from tqdm import tqdm
 from addchat import create_app
 from addchat.extensions import db
 from addchat.models import Setting
-from addchat.services.settings import set_notification_type
+from addchat.services.settings import update_settings
 from bench import push_pusher
 from bench.push import SECRET, make_users, rss_kib, start_server
 from testkit import free_port
@@ -274,7 +274,7 @@ def switch_to(sc, mode):
     """Switch notification_type live, as the admin page does (a config change in the feed)."""
     app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": sc.database_url})
     with app.app_context():
-        set_notification_type(db.session, mode, "internal")
+        update_settings(db.session, {"notification_type": mode}, app.config, lambda name: None)
         db.engine.dispose()
 
 

@@ -1,7 +1,13 @@
 """A database that cannot be reached answers 503 database_unavailable with a Retry-After, not 500."""
 
 from addchat import create_app
-from testkit import free_port, sign_in
+from testkit import free_port
+
+
+def sign_in(client, user_id):
+    """Carry a signed-in session as a browser would (no database to record the sign-in in)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user_id}:token-from-before-the-outage"
 
 
 def unreachable_app(**overrides):

@@ -4,7 +4,7 @@ import socket
 
 from addchat import create_app
 from addchat.extensions import db
-from addchat.services.settings import set_notification_type
+from addchat.services.settings import update_settings
 from testkit import free_port, record_statements
 from tests.conftest import make_test_app
 
@@ -36,7 +36,7 @@ def test_readyz_reports_a_down_pusher_server_and_fails_only_while_pusher_is_live
     assert body["checks"]["pusher_server"]["ok"] is False
     assert body["checks"]["pusher_server"]["required"] is False
     with app.app_context():
-        set_notification_type(db.session, "pusher", "internal")
+        update_settings(db.session, {"notification_type": "pusher"}, app.config, lambda name: None)
     response = client.get("/addchat/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["pusher_server"] == {
@@ -58,7 +58,7 @@ def test_readyz_requires_the_message_queue_only_in_socketio_mode(tmp_path):
     assert body["checks"]["redis"]["ok"] is False and body["checks"]["redis"]["required"] is False
     assert client.get("/addchat/readyz").status_code == 200
     with app.app_context():
-        set_notification_type(db.session, "socketio", "internal")
+        update_settings(db.session, {"notification_type": "socketio"}, app.config, lambda name: None)
     response = client.get("/addchat/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["redis"]["required"] is True
