@@ -9,11 +9,11 @@ two processes (the Redis queue), the long-polling fallback (sticky upstream), no
 import json
 import os
 import re
+import secrets
 import shlex
 import shutil
 import subprocess
 import sys
-import uuid
 
 import pytest
 import requests
@@ -56,7 +56,11 @@ def stack(tmp_path):
     env = {
         **os.environ,
         "ADDCHAT_CONFIG": "production",
-        "SECRET_KEY": "production-test-" + uuid.uuid4().hex,
+        # Production refuses published or weak secrets (README, Security): strong ones, as the README says.
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "PUSHER_SECRET": secrets.token_urlsafe(32),
+        "PUSHER_KEY": secrets.token_hex(10),
+        "PUSHER_APP_ID": str(secrets.randbelow(10**9) + 10**6),
         "DATABASE_URL": url,
         "SOCKETIO_MESSAGE_QUEUE": redis_server.url,
         "RATELIMIT_STORAGE_URI": redis_server.url.replace("/0", "/1"),
