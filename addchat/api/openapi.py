@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document of /addchat/api/, served at /addchat/api/openapi.json."""
 
+from addchat.api import openapi_notifications
 from addchat.transports import NOTIFICATION_TYPES
 
 
@@ -73,7 +74,10 @@ SCHEMAS = {
         "required": ["seq", "type", "data"],
         "properties": {
             "seq": {"type": "integer"},
-            "type": {"type": "string", "enum": ["message", "seen", "message_deleted", "config"]},
+            "type": {
+                "type": "string",
+                "enum": ["message", "seen", "message_deleted", "config", *openapi_notifications.CHANGE_TYPES],
+            },
             "data": {"type": "object"},
         },
     },
@@ -253,6 +257,11 @@ PATHS = {
     },
     "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI"}}}},
 }
+
+
+# Features documented in their own modules.
+SCHEMAS.update(openapi_notifications.SCHEMAS)
+PATHS.update(openapi_notifications.PATHS)
 
 
 def openapi_document():

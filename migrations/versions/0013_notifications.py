@@ -1,0 +1,52 @@
+"""Notifications, user groups and blocks, email digests (issue 13)
+
+Revision ID: 0013_notify
+Revises: 0001
+Create Date: 2026-12-01 13:50:00
+
+At merge time: when the feed branch's 0002 lands, point down_revision at it.
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+import addchat.models
+
+
+revision = "0013_notify"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade():
+    op.create_table(
+        "addchat_notification_sends",
+        sa.Column("id", BigId, nullable=False),
+        sa.Column("type", sa.String(length=64), nullable=False),
+        sa.Column("recipients", sa.Integer(), nullable=False),
+        sa.Column("created_at", addchat.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_addchat_notification_sends")),
+    )
+    op.create_table(
+        "addchat_notifications",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("type", sa.String(length=64), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.Column("url", sa.String(length=2000), nullable=True),
+        sa.Column("read_at", addchat.models.UTCDateTime(), nullable=True),
+        sa.Column("created_at", addchat.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "id", name="pk_addchat_notifications"),
+    )
+    with op.batch_alter_table("addchat_notifications", schema=None) as batch_op:
+        batch_op.create_index("ix_addchat_notifications_unread", ["user_id", "read_at"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("addchat_notifications", schema=None) as batch_op:
+        batch_op.drop_index("ix_addchat_notifications_unread")
+    op.drop_table("addchat_notifications")
+    op.drop_table("addchat_notification_sends")
