@@ -34,6 +34,7 @@ export const ICONS = {
   send: "M3 20l18-8L3 4v6l12 2-12 2z",
   search: "M10.5 4a6.5 6.5 0 1 1 0 13 6.5 6.5 0 0 1 0-13zM15.5 15.5L20 20",
   bell: "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4",
+  sliders: "M4 7h9M17 7h3M15 5v4M4 17h3M11 17h9M9 15v4",
   tick: "M4 12.5l4.5 4.5L19 6.5",
   ticks: "M1.5 12.5L6 17 16.5 6.5M10 16l1 1L21.5 6.5",
   clock: "M12 4a8 8 0 1 1 0 16 8 8 0 0 1 0-16zM12 8v4l3 2",

@@ -160,6 +160,38 @@ const STRINGS = {
   },
 };
 
+// The notifications bell (the other languages fall back to English until translated).
+Object.assign(STRINGS.en, {
+  notificationsTitle: "Notifications",
+  notificationsUnread: "Notifications, {n} unread",
+  noNotifications: "No notifications yet.",
+  loadMoreNotifications: "Load more",
+  markAllRead: "Mark all read",
+  markRead: "Mark read",
+  deleteNotification: "Delete notification",
+  notificationsError: "Could not load notifications.",
+});
+Object.assign(STRINGS.fr, {
+  notificationsTitle: "Notifications",
+  notificationsUnread: "Notifications, {n} non lues",
+  noNotifications: "Aucune notification pour l’instant.",
+  loadMoreNotifications: "Afficher plus",
+  markAllRead: "Tout marquer comme lu",
+  markRead: "Marquer comme lu",
+  deleteNotification: "Supprimer la notification",
+  notificationsError: "Impossible de charger les notifications.",
+});
+Object.assign(STRINGS.de, {
+  notificationsTitle: "Benachrichtigungen",
+  notificationsUnread: "Benachrichtigungen, {n} ungelesen",
+  noNotifications: "Noch keine Benachrichtigungen.",
+  loadMoreNotifications: "Mehr laden",
+  markAllRead: "Alle als gelesen markieren",
+  markRead: "Als gelesen markieren",
+  deleteNotification: "Benachrichtigung löschen",
+  notificationsError: "Benachrichtigungen konnten nicht geladen werden.",
+});
+
 export function createI18n(locale) {
   let tag = "en";
   try {

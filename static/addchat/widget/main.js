@@ -18,6 +18,8 @@ import { chatHooks } from "./core/incoming.js";
 import { createActions } from "./core/actions.js";
 import { startRendering, watchPage } from "./core/render.js";
 import { createEmitter, exposeApi, runQueued } from "./core/public-api.js";
+import { createNotifications } from "./notifications/core.js";
+import { createBell } from "./notifications/view.js";
 
 export async function boot({ options, publicApi, listeners, queue }) {
   if (document.querySelector(TAG)) return;
@@ -37,7 +39,9 @@ export async function boot({ options, publicApi, listeners, queue }) {
   w.connection = createConnection(w);
   w.chat = createChat({ store, api, config, emit, hooks: chatHooks(w) });
   w.actions = createActions(w);
+  w.notifications = createNotifications(w);
   mountViews(w);
+  w.bell = createBell(w);
   watchPage(w, startRendering(w));
 
   await cssReady;
@@ -45,6 +49,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
   exposeApi(w, publicApi);
   await w.connection.start();
   w.chat.loadContacts();
+  w.notifications.start();
   emit("ready", { user: { ...w.config.user } });
   runQueued(publicApi, queue);
 }

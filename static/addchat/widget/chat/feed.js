@@ -24,6 +24,7 @@ export function createFeed(c) {
     else if (type === "seen") c.applySeenLocally(data);
     else if (type === "message_deleted") onDeleted(data);
     else if (type === "config") hooks.onConfigChange(data);
+    else if (hooks.onOtherChange) hooks.onOtherChange(type, data);
     // unknown types are ignored on purpose
   }
 

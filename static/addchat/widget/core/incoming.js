@@ -41,5 +41,6 @@ export function chatHooks(w) {
     onConfigChange(data) {
       w.connection.switchTo(data && data.notification_type);
     },
+    onOtherChange: (type, data) => w.notifications && w.notifications.apply(type, data),
   };
 }
