@@ -2,7 +2,8 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, notification_cli, transports
+from addchat import access_cli, admin, cli, notification_cli, transports
+from addchat.api.access import bp as access_bp
 from addchat.api.notifications import bp as notifications_bp
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat, project_config
@@ -53,10 +54,11 @@ class AddChat:
         limiter.init_app(app)
         register_json_blueprint(app, api_bp, "/addchat/api")
         register_json_blueprint(app, notifications_bp, "/addchat/api")
+        register_json_blueprint(app, access_bp, "/addchat/api")
         app.register_blueprint(widget_bp, url_prefix="/addchat")
         app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
         app.register_error_handler(HTTPException, json_http_error)
-        for command in notification_cli.COMMANDS:
+        for command in (*notification_cli.COMMANDS, *access_cli.COMMANDS):
             cli.addchat_cli.add_command(command)
         app.cli.add_command(cli.addchat_cli)
         transports.init_app(app)

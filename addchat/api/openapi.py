@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of /addchat/api/, served at /addchat/api/openapi.json."""
 
-from addchat.api import openapi_notifications
+from addchat.api import openapi_access, openapi_notifications
 from addchat.transports import NOTIFICATION_TYPES
 
 
@@ -76,7 +76,14 @@ SCHEMAS = {
             "seq": {"type": "integer"},
             "type": {
                 "type": "string",
-                "enum": ["message", "seen", "message_deleted", "config", *openapi_notifications.CHANGE_TYPES],
+                "enum": [
+                    "message",
+                    "seen",
+                    "message_deleted",
+                    "config",
+                    *openapi_notifications.CHANGE_TYPES,
+                    *openapi_access.CHANGE_TYPES,
+                ],
             },
             "data": {"type": "object"},
         },
@@ -262,6 +269,7 @@ PATHS = {
 # Features documented in their own modules.
 SCHEMAS.update(openapi_notifications.SCHEMAS)
 PATHS.update(openapi_notifications.PATHS)
+PATHS.update(openapi_access.PATHS)
 
 
 def openapi_document():

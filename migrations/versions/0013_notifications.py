@@ -44,8 +44,48 @@ def upgrade():
     with op.batch_alter_table("addchat_notifications", schema=None) as batch_op:
         batch_op.create_index("ix_addchat_notifications_unread", ["user_id", "read_at"], unique=False)
 
+    op.create_table(
+        "addchat_groups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("created_at", addchat.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_addchat_groups")),
+        sa.UniqueConstraint("name", name=op.f("uq_addchat_groups_name")),
+    )
+    op.create_table(
+        "addchat_group_members",
+        sa.Column("group_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("group_id", "user_id", name="pk_addchat_group_members"),
+    )
+    with op.batch_alter_table("addchat_group_members", schema=None) as batch_op:
+        batch_op.create_index("ix_addchat_group_members_user", ["user_id", "group_id"], unique=False)
+    op.create_table(
+        "addchat_group_links",
+        sa.Column("low_id", sa.Integer(), nullable=False),
+        sa.Column("high_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("low_id", "high_id", name="pk_addchat_group_links"),
+    )
+    op.create_table(
+        "addchat_blocks",
+        sa.Column("blocker_id", sa.Integer(), nullable=False),
+        sa.Column("blocked_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", addchat.models.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("blocker_id", "blocked_id", name="pk_addchat_blocks"),
+    )
+    with op.batch_alter_table("addchat_blocks", schema=None) as batch_op:
+        batch_op.create_index("ix_addchat_blocks_blocked", ["blocked_id", "blocker_id"], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table("addchat_blocks", schema=None) as batch_op:
+        batch_op.drop_index("ix_addchat_blocks_blocked")
+    op.drop_table("addchat_blocks")
+    op.drop_table("addchat_group_links")
+    with op.batch_alter_table("addchat_group_members", schema=None) as batch_op:
+        batch_op.drop_index("ix_addchat_group_members_user")
+    op.drop_table("addchat_group_members")
+    op.drop_table("addchat_groups")
     with op.batch_alter_table("addchat_notifications", schema=None) as batch_op:
         batch_op.drop_index("ix_addchat_notifications_unread")
     op.drop_table("addchat_notifications")

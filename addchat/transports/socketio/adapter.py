@@ -1,10 +1,13 @@
 """The socketio transport: each change goes to its user's room through push.py."""
 
+from flask import current_app
+
 from addchat.extensions import socketio
 from addchat.transports.base import Transport
 from addchat.transports.socketio import events, signout  # noqa: F401  (events registers the handlers)
 from addchat.transports.socketio.presence import presence_store
 from addchat.transports.socketio.push import push_change
+from addchat.transports.socketio.separate import apply_blocks
 from addchat.transports.socketio.server import socketio_options
 
 
@@ -22,6 +25,8 @@ class SocketIOTransport(Transport):
 
     def publish(self, changes, origin=None):
         """Emit every change to its user's room (user 0: every connection)."""
+        # A new block first: neither may hear the other's presence from now on.
+        apply_blocks(current_app.extensions["addchat_presence"], changes)
         for change in changes:
             push_change(change)
 
