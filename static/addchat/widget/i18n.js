@@ -170,6 +170,11 @@ Object.assign(STRINGS.en, {
   markRead: "Mark read",
   deleteNotification: "Delete notification",
   notificationsError: "Could not load notifications.",
+  moreActions: "More actions",
+  blockUser: "Block {name}",
+  unblock: "Unblock",
+  blockedPeople: "People you blocked",
+  blockFailed: "Could not change the block.",
 });
 Object.assign(STRINGS.fr, {
   notificationsTitle: "Notifications",
@@ -180,6 +185,11 @@ Object.assign(STRINGS.fr, {
   markRead: "Marquer comme lu",
   deleteNotification: "Supprimer la notification",
   notificationsError: "Impossible de charger les notifications.",
+  moreActions: "Plus d’actions",
+  blockUser: "Bloquer {name}",
+  unblock: "Débloquer",
+  blockedPeople: "Personnes bloquées",
+  blockFailed: "Impossible de modifier le blocage.",
 });
 Object.assign(STRINGS.de, {
   notificationsTitle: "Benachrichtigungen",
@@ -190,6 +200,11 @@ Object.assign(STRINGS.de, {
   markRead: "Als gelesen markieren",
   deleteNotification: "Benachrichtigung löschen",
   notificationsError: "Benachrichtigungen konnten nicht geladen werden.",
+  moreActions: "Weitere Aktionen",
+  blockUser: "{name} blockieren",
+  unblock: "Blockierung aufheben",
+  blockedPeople: "Blockierte Personen",
+  blockFailed: "Die Blockierung konnte nicht geändert werden.",
 });
 
 export function createI18n(locale) {

@@ -20,6 +20,7 @@ import { startRendering, watchPage } from "./core/render.js";
 import { createEmitter, exposeApi, runQueued } from "./core/public-api.js";
 import { createNotifications } from "./notifications/core.js";
 import { createBell } from "./notifications/view.js";
+import { createBlocking } from "./blocking/index.js";
 
 export async function boot({ options, publicApi, listeners, queue }) {
   if (document.querySelector(TAG)) return;
@@ -42,6 +43,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
   w.notifications = createNotifications(w);
   mountViews(w);
   w.bell = createBell(w);
+  w.blocking = createBlocking(w);
   watchPage(w, startRendering(w));
 
   await cssReady;
