@@ -2,8 +2,9 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import access_cli, admin, cli, notification_cli, transports
+from addchat import access_cli, admin, cli, digest_cli, email, notification_cli, transports
 from addchat.api.access import bp as access_bp
+from addchat.api.digests import bp as digests_bp
 from addchat.api.notifications import bp as notifications_bp
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat, project_config
@@ -55,10 +56,12 @@ class AddChat:
         register_json_blueprint(app, api_bp, "/addchat/api")
         register_json_blueprint(app, notifications_bp, "/addchat/api")
         register_json_blueprint(app, access_bp, "/addchat/api")
+        register_json_blueprint(app, digests_bp, "/addchat/api")
+        email.init_app(app)
         app.register_blueprint(widget_bp, url_prefix="/addchat")
         app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
         app.register_error_handler(HTTPException, json_http_error)
-        for command in (*notification_cli.COMMANDS, *access_cli.COMMANDS):
+        for command in (*notification_cli.COMMANDS, *access_cli.COMMANDS, *digest_cli.COMMANDS):
             cli.addchat_cli.add_command(command)
         app.cli.add_command(cli.addchat_cli)
         transports.init_app(app)

@@ -1,4 +1,4 @@
-"""The blocking and groups paths of the OpenAPI document (merged into openapi.py)."""
+"""The blocking, groups and email-preference paths of the OpenAPI document (merged into openapi.py)."""
 
 from addchat.api.openapi_notifications import _errors, _json
 
@@ -81,5 +81,21 @@ PATHS = {
         )
     },
 }
+
+PATHS.update(
+    {
+        "/preferences": {
+            "get": _op("Whether you get email digests of what you missed", errors=(401,)),
+            "post": _op(
+                "Turn email digests on or off",
+                body=_body(["email_digests"], {"email_digests": {"type": "boolean"}}),
+                errors=(400, 401),
+            ),
+        },
+        "/activity": {
+            "post": _op("An open widget's heartbeat (no digests while it comes)", errors=(400, 401))
+        },
+    }
+)
 
 CHANGE_TYPES = ["block", "access"]

@@ -76,8 +76,27 @@ def upgrade():
     with op.batch_alter_table("addchat_blocks", schema=None) as batch_op:
         batch_op.create_index("ix_addchat_blocks_blocked", ["blocked_id", "blocker_id"], unique=False)
 
+    op.create_table(
+        "addchat_user_prefs",
+        sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("email_digests", sa.Boolean(), nullable=False),
+        sa.Column("last_active_at", addchat.models.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_addchat_user_prefs")),
+    )
+    op.create_table(
+        "addchat_digests",
+        sa.Column("recipient_id", sa.Integer(), nullable=False),
+        sa.Column("sender_id", sa.Integer(), nullable=False),
+        sa.Column("last_sent_at", addchat.models.UTCDateTime(), nullable=True),
+        sa.Column("last_message_id", sa.BigInteger(), nullable=False),
+        sa.Column("claimed_by", sa.String(length=32), nullable=True),
+        sa.PrimaryKeyConstraint("recipient_id", "sender_id", name="pk_addchat_digests"),
+    )
+
 
 def downgrade():
+    op.drop_table("addchat_digests")
+    op.drop_table("addchat_user_prefs")
     with op.batch_alter_table("addchat_blocks", schema=None) as batch_op:
         batch_op.drop_index("ix_addchat_blocks_blocked")
     op.drop_table("addchat_blocks")

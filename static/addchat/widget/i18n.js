@@ -175,6 +175,7 @@ Object.assign(STRINGS.en, {
   unblock: "Unblock",
   blockedPeople: "People you blocked",
   blockFailed: "Could not change the block.",
+  emailDigests: "Email me messages I miss",
 });
 Object.assign(STRINGS.fr, {
   notificationsTitle: "Notifications",
@@ -190,6 +191,7 @@ Object.assign(STRINGS.fr, {
   unblock: "Débloquer",
   blockedPeople: "Personnes bloquées",
   blockFailed: "Impossible de modifier le blocage.",
+  emailDigests: "M’envoyer par e-mail les messages manqués",
 });
 Object.assign(STRINGS.de, {
   notificationsTitle: "Benachrichtigungen",
@@ -205,6 +207,7 @@ Object.assign(STRINGS.de, {
   unblock: "Blockierung aufheben",
   blockedPeople: "Blockierte Personen",
   blockFailed: "Die Blockierung konnte nicht geändert werden.",
+  emailDigests: "Verpasste Nachrichten per E-Mail senden",
 });
 
 export function createI18n(locale) {

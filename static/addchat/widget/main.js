@@ -21,6 +21,7 @@ import { createEmitter, exposeApi, runQueued } from "./core/public-api.js";
 import { createNotifications } from "./notifications/core.js";
 import { createBell } from "./notifications/view.js";
 import { createBlocking } from "./blocking/index.js";
+import { createDigests } from "./digests/index.js";
 
 export async function boot({ options, publicApi, listeners, queue }) {
   if (document.querySelector(TAG)) return;
@@ -44,6 +45,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
   mountViews(w);
   w.bell = createBell(w);
   w.blocking = createBlocking(w);
+  w.digests = createDigests(w);
   watchPage(w, startRendering(w));
 
   await cssReady;
