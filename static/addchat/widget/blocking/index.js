@@ -23,7 +23,7 @@ export function createBlocking(w) {
     els.menu.hidden = true;
     try {
       await api.post("blocks", { user_id: peerId });
-      afterChange(peerId);
+      afterChange(peerId, true);
     } catch (err) {
       w.shell.announce(t("blockFailed"));
     }
@@ -39,7 +39,9 @@ export function createBlocking(w) {
   }
 
   /** Forget what the widget knew of the pair, leave their conversation, reload contacts. */
-  function afterChange(peerId) {
+  function afterChange(peerId, blockedNow = false) {
+    const transport = w.connection.transport();
+    if (blockedNow && transport && transport.unwatch) transport.unwatch([peerId]);
     store.set((s) => ({
       presence: { ...s.presence, [peerId]: false },
       typing: { ...s.typing, [peerId]: null },
@@ -67,7 +69,7 @@ export function createBlocking(w) {
     apply(type, data) {
       if (type === "block") {
         const me = w.config.user.id;
-        afterChange(data.blocker_id === me ? data.blocked_id : data.blocker_id);
+        afterChange(data.blocker_id === me ? data.blocked_id : data.blocker_id, data.blocked);
         return true;
       }
       if (type === "access") {
