@@ -23,6 +23,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'addchat.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite only: WAL journal, synchronous=NORMAL and a 5 s busy timeout on each connection.
+    ADDCHAT_SQLITE_WAL = os.environ.get("ADDCHAT_SQLITE_WAL", "true").lower() != "false"
     # Green threads: psycopg 3 cooperates with gevent when imported after monkey-patching (gunicorn
     # -k gevent); under eventlet or gunicorn --preload, set PSYCOPG_WAIT_FUNC=wait_select in the
     # environment, or one slow query stalls the process (README, Benchmarks).

@@ -78,4 +78,4 @@ def send_command(sender_id, recipient_id, body):
         )
     except ChatError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Message {message.id} stored at seq {message.seq}, published via {kind}.")
+    click.echo(f"Message {message['id']} stored at seq {message['seq']}, published via {kind}.")

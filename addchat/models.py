@@ -1,4 +1,4 @@
-"""Tables: the standalone site's users, messages, the change feed, its sequence, settings."""
+"""Tables: the standalone site's users, messages, the change feed, its positions, settings."""
 
 from datetime import UTC, datetime
 
@@ -117,17 +117,18 @@ class Message(ChatBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Feed position of the change that created the message.
+    # Position of the change that created the message in the recipient's feed.
     seq: Mapped[int] = mapped_column(BigInteger)
 
 
 class Change(ChatBase):
-    """One entry of the change feed, addressed to one user (user_id 0: everyone)."""
+    """One entry of the change feed, addressed to one user at a position of that user's feed."""
 
     __tablename__ = "addchat_changes"
     __table_args__ = (
-        # The poll's only read: this user's (and everyone's) changes after a cursor.
-        Index("ix_addchat_changes_user_seq", "user_id", "seq"),
+        # The poll's only read: one range of this user's changes after a cursor, already in order.
+        # Unique: a position is given once, so a broken ordering fails loudly instead of repeating.
+        Index("ix_addchat_changes_user_seq", "user_id", "seq", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -139,13 +140,17 @@ class Change(ChatBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class FeedSequence(ChatBase):
-    """The single row whose lock orders feed positions by commit (see addchat/feed.py)."""
+class FeedPosition(ChatBase):
+    """A user's last feed position; its row lock orders that user's changes (see addchat/feed.py).
 
-    __tablename__ = "addchat_feed_sequence"
+    Row 0 is the guard: new rows copy its last_seq as their start and are only created under its
+    shared lock, which a change for everyone takes exclusively.
+    """
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last: Mapped[int] = mapped_column(BigInteger, default=0)
+    __tablename__ = "addchat_feed_positions"
+
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Setting(ChatBase):
@@ -158,7 +163,7 @@ class Setting(ChatBase):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
-@event.listens_for(FeedSequence.__table__, "after_create")
-def _seed_feed_sequence(table, connection, **kwargs):
-    """Give create_all databases the sequence row the migration inserts."""
-    connection.execute(table.insert().values(id=1, last=0))
+@event.listens_for(FeedPosition.__table__, "after_create")
+def _seed_feed_guard(table, connection, **kwargs):
+    """Give create_all databases the guard row the migration inserts."""
+    connection.execute(table.insert().values(user_id=0, last_seq=0))

@@ -2,7 +2,7 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import access_cli, admin, cli, digest_cli, email, notification_cli, transports
+from addchat import access_cli, admin, cli, digest_cli, email, notification_cli, sqlite, transports
 from addchat.api.access import bp as access_bp
 from addchat.api.digests import bp as digests_bp
 from addchat.api.notifications import bp as notifications_bp
@@ -45,6 +45,7 @@ class AddChat:
         chat_db = options.get("db") or default_db
         if "sqlalchemy" not in app.extensions:
             chat_db.init_app(app)
+        sqlite.tune(app, chat_db)
         app.extensions["addchat"] = AddChatState(
             user_model=options["user_model"],
             db=chat_db,

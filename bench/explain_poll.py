@@ -12,63 +12,15 @@ import os
 import sys
 import time
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
-from addchat import feed
 from addchat.extensions import db
 from addchat.models import ChatBase
 from bench.databases import throwaway_postgres
 from bench.seed import bench_app
+from testkit.poll_plan import INDEX, captured_poll, explain, fill
 
-INDEX = "ix_addchat_changes_user_seq"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-# Each seq is one message, written for its recipient and its sender; one seq in 5,000 is a
-# change for everyone (user 0), as a notification_type switch writes.
-FILL = """
-INSERT INTO addchat_changes (seq, user_id, kind, payload, created_at)
-SELECT (g + 1) / 2,
-       CASE WHEN (g + 1) / 2 % 5000 = 0 THEN 0 ELSE 1 + (g::bigint * 7919) % :users END,
-       'message',
-       '{"id":' || g || ',"body":"Message ' || g || '"}',
-       now()
-FROM generate_series(1, :rows) AS g
-"""
-
-
-def fill(rows, users):
-    """Write `rows` feed rows for `users` users and analyze the table."""
-    db.session.execute(text(FILL), {"rows": rows, "users": users})
-    db.session.execute(text("UPDATE addchat_feed_sequence SET last = :last"), {"last": (rows + 1) // 2})
-    db.session.commit()
-    db.session.execute(text("ANALYZE addchat_changes"))
-    db.session.commit()
-
-
-def captured_poll(user_id, cursor, limit):
-    """Run changes_since and return the one statement and parameters it sent."""
-    sent = []
-
-    def record(conn, cursor_, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        with db.engine.connect() as connection:
-            feed.changes_since(connection, user_id, cursor, limit)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    db.session.rollback()
-    assert len(sent) == 1, sent
-    return sent[0]
-
-
-def explain(statement, parameters):
-    """Return the EXPLAIN (ANALYZE, BUFFERS) lines of a captured statement."""
-    connection = db.session.connection()
-    lines = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).scalars().all()
-    db.session.rollback()
-    return lines
 
 
 def main():
@@ -95,7 +47,7 @@ def main():
             )
             user_id = 42
             seqs = db.session.scalars(
-                text("SELECT seq FROM addchat_changes WHERE user_id IN (:u, 0) ORDER BY seq"), {"u": user_id}
+                text("SELECT seq FROM addchat_changes WHERE user_id = :u ORDER BY seq"), {"u": user_id}
             ).all()
             limit = app.config["ADDCHAT_POLL_BATCH"]
             cases = [

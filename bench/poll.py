@@ -52,9 +52,10 @@ def measure(running, targets_file, users, seconds, slices, pace_ms=0):
 def combine(runs):
     """Merge runs of one endpoint: total throughput, mean percentiles, worst maximum."""
     requests = sum(run.requests for run in runs)
+    seconds = sum(run.requests / run.rps for run in runs if run.rps)
     return Figures(
         requests=requests,
-        rps=requests / sum(run.requests / run.rps for run in runs if run.rps),
+        rps=requests / seconds if seconds else 0.0,
         p50=sum(run.p50 for run in runs) / len(runs),
         p99=sum(run.p99 for run in runs) / len(runs),
         max=max(run.max for run in runs),
@@ -103,7 +104,7 @@ def print_row(row):
     health, poll = row["health"], row["poll"]
     for name, figures in (("health", health), ("poll", poll)):
         ratio = ""
-        if name == "poll" and health["rps"] and health["cpu_us"]:
+        if name == "poll" and health["rps"] and health["cpu_us"] and health["p50"] and health["p99"]:
             ratio = (
                 f"req/s x{poll['rps'] / health['rps']:.2f}  p50 x{poll['p50'] / health['p50']:.1f}  "
                 f"p99 x{poll['p99'] / health['p99']:.1f}  cpu x{poll['cpu_us'] / health['cpu_us']:.1f}"

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select
 
 from addchat import create_app
 from addchat.extensions import db
-from addchat.models import ChatBase, FeedSequence
+from addchat.models import ChatBase, FeedPosition
 
 
 def test_upgrade_on_empty_database_matches_models(server_database, tmp_path):
@@ -21,7 +21,8 @@ def test_upgrade_on_empty_database_matches_models(server_database, tmp_path):
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
         assert {"users", "addchat_messages", "addchat_changes", "addchat_settings"} <= tables
-        assert db.session.execute(select(FeedSequence.last)).scalars().all() == [0]
+        guard = db.session.execute(select(FeedPosition.user_id, FeedPosition.last_seq)).all()
+        assert [tuple(row) for row in guard] == [(0, 0)]
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), ChatBase.metadata)
         assert diff == []

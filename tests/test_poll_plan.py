@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from addchat.extensions import db
-from bench.explain_poll import INDEX, captured_poll, explain, fill
+from testkit.poll_plan import INDEX, captured_poll, explain, fill
 
 
 def test_poll_plan_uses_the_index_on_a_million_rows(app, backend):

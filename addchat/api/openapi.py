@@ -52,7 +52,11 @@ SCHEMAS = {
             "body": {"type": "string", "description": "Plain text: render it as text, never HTML."},
             "created_at": {"type": "string", "format": "date-time"},
             "seen_at": {"type": ["string", "null"], "format": "date-time"},
-            "seq": {"type": "integer", "description": "Feed position of the message's creation."},
+            "seq": {
+                "type": "integer",
+                "description": "Position of the message's creation in the recipient's feed (the sender's "
+                "copy of the change has the sender's own position).",
+            },
             "client_id": {"type": ["string", "null"]},
             "deleted": {"type": "boolean"},
         },
@@ -73,7 +77,11 @@ SCHEMAS = {
         "type": "object",
         "required": ["seq", "type", "data"],
         "properties": {
-            "seq": {"type": "integer"},
+            "seq": {
+                "type": "integer",
+                "description": "Position in this user's own feed: increasing, unique per user, not dense, "
+                "and unrelated to other users' positions. Apply each seq once.",
+            },
             "type": {
                 "type": "string",
                 "enum": [
@@ -211,8 +219,19 @@ PATHS = {
     "/poll": {
         "get": {
             "summary": "Changes for the user after a cursor (internal mode; catch-up for push modes)",
-            "description": "Runs exactly one SELECT on the change feed table. Poll again at once while more is true.",
-            "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
+            "description": "Runs exactly one SELECT on the change feed table: one range of this user's "
+            "rows after the cursor. The cursor is an integer position in the signed-in user's own feed "
+            "(0, GET config's cursor, or a poll's cursor); changes for everyone are copied into each "
+            "user's feed, so one cursor covers them. Cursors from before per-user positions stay valid. "
+            "Poll again at once while more is true.",
+            "parameters": [
+                {
+                    "name": "cursor",
+                    "in": "query",
+                    "description": "Last position of this user's feed the client has applied.",
+                    "schema": {"type": "integer", "minimum": 0},
+                }
+            ],
             "responses": {
                 "200": {
                     "description": "Changes",

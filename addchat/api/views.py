@@ -8,7 +8,7 @@ from addchat import feed
 from addchat.api.auth import login_required_json, session_user_id
 from addchat.api.openapi import openapi_document
 from addchat.api.parse import int_arg, int_value, json_body, socket_id_header, text_arg
-from addchat.context import db_engine, db_session, notification_types, transport_for
+from addchat.context import db_session, notification_types, transport_for
 from addchat.errors import error_response, json_blueprint
 from addchat.extensions import limiter
 from addchat.services import messages, settings
@@ -44,11 +44,14 @@ def widget_timers(cfg):
 def config():
     """Tell the widget who is signed in, where the feed stands, and how to listen."""
     session = db_session()
+    # The cursor first: it creates the user's feed row, so a later switch reaches this widget,
+    # and a switch committed before it is already in the setting read next.
+    cursor = feed.current_cursor(session, current_user.id)
     kind = live_notification_type(session)
     return jsonify(
         notification_type=kind,
         poll_interval_ms=current_app.config["ADDCHAT_POLL_INTERVAL_MS"],
-        cursor=feed.current_cursor(session, current_user.id),
+        cursor=cursor,
         user=public_user(current_user),
         csrf_token=generate_csrf(),
         max_body_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
@@ -95,7 +98,7 @@ def send(user_id):
         max_length=current_app.config["ADDCHAT_MAX_BODY_LENGTH"],
         origin=socket_id_header(),
     )
-    return jsonify(messages.message_json(message)), 201 if created else 200
+    return jsonify(message), 201 if created else 200
 
 
 @bp.post("/conversations/<int:user_id>/seen")
@@ -124,10 +127,10 @@ def poll():
     if user_id is None:
         return error_response(401, "unauthorized", "Sign in to use the chat.")
     cursor = int_arg("cursor", 0)
-    with db_engine().connect() as connection:
-        changes, more = feed.changes_since(
-            connection, user_id, cursor, current_app.config["ADDCHAT_POLL_BATCH"]
-        )
+    # The request's one connection (the one that loaded the user, if anything did): never a second.
+    changes, more = feed.changes_since(
+        db_session().connection(), user_id, cursor, current_app.config["ADDCHAT_POLL_BATCH"]
+    )
     return jsonify(cursor=changes[-1]["seq"] if changes else cursor, changes=changes, more=more)
 
 

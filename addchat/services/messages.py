@@ -60,34 +60,43 @@ def _find_by_client_id(session, sender_id, client_id):
 
 
 def _replay(existing, recipient_id, body):
-    """Return a retried send's stored message, or refuse a reused key."""
+    """Return a retried send's stored message JSON, or refuse a reused key."""
     if existing.recipient_id != recipient_id or existing.body != body:
         raise Conflict("This client_id was already used for another message.", code="client_id_reused")
-    return existing, False
+    return message_json(existing), False
 
 
 def post_message(session, sender, recipient_id, body, client_id=None, max_length=5000, origin=None):
-    """Store a message and its feed changes; return (message, created)."""
+    """Store a message and its feed changes; return (message JSON, created)."""
     body = clean_body(body, max_length)
     client_id = clean_client_id(client_id)
+    sender_id = sender.id
     get_peer(session, sender, recipient_id)
-    if client_id is not None:
-        existing = _find_by_client_id(session, sender.id, client_id)
-        if existing is not None:
-            return _replay(existing, recipient_id, body)
-    seq = feed.take_seq(session)
-    message = Message(sender_id=sender.id, recipient_id=recipient_id, body=body, client_id=client_id, seq=seq)
+    # No look-up of client_id first: the unique constraint catches a retry, so a new send saves
+    # that round trip and a retry costs one rollback.
+    positions = feed.take_positions(session, [recipient_id, sender_id])
+    message = Message(
+        sender_id=sender_id,
+        recipient_id=recipient_id,
+        body=body,
+        client_id=client_id,
+        seq=positions[recipient_id],
+        created_at=utcnow(),
+    )
     session.add(message)
     try:
         session.flush()
     except IntegrityError:
-        # A concurrent retry with the same client_id won the race: answer with its message.
+        # A retry with the same client_id (earlier or concurrent): answer with the stored message.
         session.rollback()
-        return _replay(_find_by_client_id(session, sender.id, client_id), recipient_id, body)
-    changes = feed.append(session, seq, "message", message_json(message), [recipient_id, sender.id])
+        if client_id is None:
+            raise
+        return _replay(_find_by_client_id(session, sender_id, client_id), recipient_id, body)
+    data = message_json(message)
+    changes = feed.append(session, positions, "message", data)
     session.commit()
     notify(session, changes, origin=origin)
-    return message, True
+    return data, True
 
 
 def pair_filter(user_id, peer_id):
@@ -114,7 +123,7 @@ def mark_seen(session, reader, sender_id, up_to_id, origin=None):
     target = session.get(Message, up_to_id)
     if target is None or target.sender_id != sender_id or target.recipient_id != reader.id:
         raise NotFound(f"No message {up_to_id} from user {sender_id} to you.", code="unknown_message")
-    seq = feed.take_seq(session)
+    positions = feed.take_positions(session, [sender_id, reader.id])
     seen_at = utcnow()
     updated = session.execute(
         update(Message)
@@ -131,7 +140,7 @@ def mark_seen(session, reader, sender_id, up_to_id, origin=None):
         session.rollback()
         return 0, None
     data = {"reader_id": reader.id, "sender_id": sender_id, "up_to_id": up_to_id, "seen_at": iso(seen_at)}
-    changes = feed.append(session, seq, "seen", data, [sender_id, reader.id])
+    changes = feed.append(session, positions, "seen", data)
     session.commit()
     notify(session, changes, origin=origin)
     return updated, iso(seen_at)
@@ -146,10 +155,10 @@ def delete_message(session, user, message_id, origin=None):
         raise Forbidden("Only the sender can delete a message.")
     if message.deleted_at is not None:
         return message_json(message)
-    seq = feed.take_seq(session)
+    positions = feed.take_positions(session, [message.recipient_id, user.id])
     message.deleted_at = utcnow()
     data = {"id": message.id, "from_id": message.sender_id, "to_id": message.recipient_id}
-    changes = feed.append(session, seq, "message_deleted", data, [message.recipient_id, user.id])
+    changes = feed.append(session, positions, "message_deleted", data)
     session.commit()
     notify(session, changes, origin=origin)
     return message_json(message)

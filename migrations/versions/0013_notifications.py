@@ -1,10 +1,10 @@
 """Notifications, user groups and blocks, email digests (issue 13)
 
 Revision ID: 0013_notify
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 13:50:00
 
-At merge time: when the feed branch's 0002 lands, point down_revision at it.
+Follows the feed branch's 0002 (per-user positions).
 """
 
 from alembic import op
@@ -14,7 +14,7 @@ import addchat.models
 
 
 revision = "0013_notify"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ Other sessions of the same user (other browsers, devices) are not touched.
 import secrets
 
 from flask import current_app, request, session
-from flask_login import current_user, user_logged_in, user_logged_out
+from flask_login import user_logged_in, user_logged_out
 
 from addchat.transports.socketio.push import disconnect_connections
 
@@ -30,8 +30,13 @@ def new_session_id(sender=None, **extra):
 
 
 def ensure_session_id():
-    """Give a session signed in before AddChat knew about it an id, on its first AddChat request."""
-    if request.path.startswith("/addchat/") and SESSION_KEY not in session and current_user.is_authenticated:
+    """Give a session signed in before AddChat knew about it an id, on its first AddChat request.
+
+    Reads Flask-Login's `_user_id` from the session, never `current_user`: loading the user here
+    would take a pool connection for the poll and the health check, which need none of their own.
+    A remember-me sign-in gets `_user_id` when a view loads the user, and its id on the next request.
+    """
+    if request.path.startswith("/addchat/") and SESSION_KEY not in session and session.get("_user_id"):
         new_session_id()
 
 

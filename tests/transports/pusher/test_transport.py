@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 
 from addchat.feed import FeedChange
-from addchat.transports.pusher.channels import EVERYONE_CHANNEL, user_channel
+from addchat.transports.pusher.channels import user_channel
 from testkit import free_port
 from tests.transports.pusher.conftest import PUSHER_APP, run
 from tests.transports.pusher.server.conftest import connect
@@ -118,19 +118,21 @@ def test_more_than_ten_changes_go_out_in_batches_in_order(app, users, api, pushe
     assert [c["seq"] for c in received] == list(range(1, 26))
 
 
-def test_change_for_everyone_goes_to_the_everyone_channel(app, users, api, pusher_server):
+def test_change_for_everyone_reaches_each_user_at_their_own_seq(app, users, api, pusher_server):
     alice, bob = api("alice"), api("bob")
+    cursor = bob.poll()["cursor"]
 
     async def scenario():
         async with aiohttp.ClientSession() as http:
-            bob_tab = await listener(http, pusher_server.port, bob, [EVERYONE_CHANNEL])
+            channel = user_channel(users["bob"])
+            bob_tab = await listener(http, pusher_server.port, bob, [channel])
             switched = alice.post("/addchat/api/settings", json={"notification_type": "internal"})
             assert switched.status_code == 200, switched.get_json()
-            return await next_change(bob_tab, EVERYONE_CHANNEL)
+            return await next_change(bob_tab, channel)
 
+    # Fanned out at write time (addchat/feed.py): Bob's copy sits at his next position.
     change = run(scenario())
-    assert change["type"] == "config"
-    assert change["data"] == {"notification_type": "internal"}
+    assert change == {"seq": cursor + 1, "type": "config", "data": {"notification_type": "internal"}}
 
 
 @pytest.mark.parametrize("failure", ["server down", "wrong secret"])
