@@ -3,13 +3,14 @@
 from flask import Flask
 
 from addchat import demo, settings
-from addchat.context import IN_CHECKOUT, RESOURCES
+from addchat.context import IN_CHECKOUT, RESOURCES, db_session
 from addchat.demo.auth import load_user
 from addchat.extensions import csrf, db, login_manager, migrate
 from addchat.models import User
 from addchat.mount import AddChat
+from addchat.services.notifications import send_notification
 
-__all__ = ["AddChat", "create_app"]
+__all__ = ["AddChat", "create_app", "notify"]
 
 
 def _load_config(app, config):
@@ -50,3 +51,12 @@ def create_app(config=None):
     AddChat(app, user_model=User, db=db)
     app.register_blueprint(demo.bp)
     return app
+
+
+def notify(users, type, data=None, url=None):  # noqa: A002 (the documented keyword)
+    """Notify users (a user, ids, users, or a select of ids) in bulk and live; return its id or None.
+
+    Runs in the host's app context, in AddChat's db session; raises ChatError on bad input.
+    """
+    notification_id, _count = send_notification(db_session(), users, type, data, url)
+    return notification_id

@@ -2,7 +2,23 @@
 
 from werkzeug.exceptions import HTTPException
 
-from addchat import admin, cli, hardening, ops, settings, sqlite, stats, transports
+from addchat import (
+    access_cli,
+    admin,
+    cli,
+    digest_cli,
+    email,
+    hardening,
+    notification_cli,
+    ops,
+    settings,
+    sqlite,
+    stats,
+    transports,
+)
+from addchat.api.access import bp as access_bp
+from addchat.api.digests import bp as digests_bp
+from addchat.api.notifications import bp as notifications_bp
 from addchat.api.views import bp as api_bp
 from addchat.context import AddChatState, everyone_can_chat
 from addchat.errors import json_http_error, register_json_blueprint
@@ -56,10 +72,16 @@ class AddChat:
         ops.init_app(app)  # before the limiter: its hooks must see ours (request id, Retry-After on 503)
         limiter.init_app(app)
         register_json_blueprint(app, api_bp, "/addchat/api")
+        register_json_blueprint(app, notifications_bp, "/addchat/api")
+        register_json_blueprint(app, access_bp, "/addchat/api")
+        register_json_blueprint(app, digests_bp, "/addchat/api")
+        email.init_app(app)
         app.register_blueprint(widget_bp, url_prefix="/addchat")
         app.register_blueprint(admin.bp, url_prefix="/addchat/admin")
         app.register_error_handler(HTTPException, json_http_error)
         hardening.init_app(app)
+        for command in (*notification_cli.COMMANDS, *access_cli.COMMANDS, *digest_cli.COMMANDS):
+            cli.addchat_cli.add_command(command)
         app.cli.add_command(cli.addchat_cli)
         stats.init_app(app)
         transports.init_app(app)

@@ -67,6 +67,22 @@ class Config:
     ADDCHAT_USER_NAME_FIELD = "name"
     ADDCHAT_USER_AVATAR_FIELD = "avatar"
     ADDCHAT_USER_ADMIN_FIELD = "is_admin"
+    # Email digests (`flask addchat send-digests`): the host's address column, how long a message
+    # stays unseen before it is mailed (and the least time between two emails of one conversation),
+    # how long after an open widget's last heartbeat (every 60 s) its user counts as away, and the
+    # link back in the email.
+    ADDCHAT_USER_EMAIL_FIELD = os.environ.get("ADDCHAT_USER_EMAIL_FIELD", "email")
+    ADDCHAT_DIGEST_DELAY_S = _env_int("ADDCHAT_DIGEST_DELAY_S", 600)
+    ADDCHAT_AWAY_AFTER_S = _env_int("ADDCHAT_AWAY_AFTER_S", 150)
+    ADDCHAT_SITE_URL = os.environ.get("ADDCHAT_SITE_URL", "http://127.0.0.1:5000/")
+    # SMTP for the digests (Flask-Mail's own settings; a host site sets its own).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "false").lower() == "true"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() == "true"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "AddChat <chat@localhost>")
     # Content-Security-Policy of AddChat's own HTML pages (the admin page); unset: same-origin
     # scripts, styles and connections only, no inline code, never framed (addchat/hardening.py).
     ADDCHAT_PAGE_CSP = os.environ.get("ADDCHAT_PAGE_CSP")

@@ -3,7 +3,8 @@
 from flask import current_app
 from sqlalchemy import select
 
-from addchat.context import state
+from addchat.context import db_session, state
+from addchat.services import access
 from addchat.services.errors import Forbidden, NotFound
 
 
@@ -35,13 +36,27 @@ def get_peer(session, user, peer_id):
     if user.id == peer_id:
         raise Forbidden("You cannot chat with yourself.", code="self_chat")
     peer = session.get(user_model(), peer_id)
-    if peer is None or not may_chat(user, peer):
+    # Groups and the host's policy hide a person altogether (404: their existence must not leak);
+    # a block is between two people who know each other, so it says so (403).
+    if peer is None or not access.groups_allow(session, user.id, peer.id) or not host_allows(user, peer):
         raise NotFound(f"No user {peer_id} you can chat with.", code="unknown_user")
+    if access.is_blocked(session, user.id, peer.id):
+        raise Forbidden("You cannot chat with this user: one of you blocked the other.", code="blocked")
     return peer
 
 
-def may_chat(user, peer):
-    """Apply the host site's policy of who may chat with whom."""
+def may_chat(user, peer, session=None):
+    """The one rule of who may chat with whom: no block, groups allow it, then the host's can_chat."""
+    session = session or db_session()
+    return (
+        not access.is_blocked(session, user.id, peer.id)
+        and access.groups_allow(session, user.id, peer.id)
+        and host_allows(user, peer)
+    )
+
+
+def host_allows(user, peer):
+    """Apply the host site's own policy (`can_chat`), on top of groups and blocks."""
     return bool(state().can_chat(user, peer))
 
 
@@ -50,10 +65,12 @@ def name_column():
     return getattr(user_model(), current_app.config["ADDCHAT_USER_NAME_FIELD"])
 
 
-def candidates(user, query_text):
-    """Build the SELECT of people `user` may chat with, filtered by name."""
+def candidates(user, query_text, session=None):
+    """Build the SELECT of people `user` may chat with (groups and blocks applied), filtered by name."""
     model = user_model()
-    stmt = select(model).where(model.id != user.id)
+    stmt = access.restrict(
+        session or db_session(), select(model).where(model.id != user.id), user.id, model.id
+    )
     if query_text:
         escaped = query_text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(name_column().ilike(f"%{escaped}%", escape="\\"))

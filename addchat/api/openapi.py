@@ -6,6 +6,7 @@ queries and bodies at most 2^62, every write needs the session and the X-CSRFTok
 (400 csrf_failed without it, 401 without a session: sign-in is checked first).
 """
 
+from addchat.api import openapi_access, openapi_notifications
 from addchat.api.parse import MAX_ID, MAX_PATH_ID
 from addchat.transports import NOTIFICATION_TYPES
 
@@ -112,7 +113,15 @@ SCHEMAS = {
             },
             "type": {
                 "type": "string",
-                "enum": ["message", "seen", "message_deleted", "message_edited", "config"],
+                "enum": [
+                    "message",
+                    "seen",
+                    "message_deleted",
+                    "message_edited",
+                    "config",
+                    *openapi_notifications.CHANGE_TYPES,
+                    *openapi_access.CHANGE_TYPES,
+                ],
             },
             "data": {"type": "object"},
         },
@@ -364,6 +373,12 @@ PATHS = {
         }
     },
 }
+
+
+# Features documented in their own modules.
+SCHEMAS.update(openapi_notifications.SCHEMAS)
+PATHS.update(openapi_notifications.PATHS)
+PATHS.update(openapi_access.PATHS)
 
 
 def _with_security(paths):

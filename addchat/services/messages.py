@@ -9,7 +9,7 @@ from addchat import feed
 from addchat.models import Message, utcnow
 from addchat.services.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from addchat.services.notify import notify
-from addchat.users import candidates, get_peer, may_chat, public_user
+from addchat.users import candidates, get_peer, host_allows, public_user
 
 
 def quote_json(message):
@@ -239,8 +239,9 @@ def contacts(session, user, query_text="", limit=50):
     """List people the user may chat with, with unread counts and the last message."""
     people = [
         person
-        for person in session.execute(candidates(user, query_text).limit(500)).scalars()
-        if may_chat(user, person)
+        # Groups and blocks are applied in the SELECT; the host's own policy per person.
+        for person in session.execute(candidates(user, query_text, session).limit(500)).scalars()
+        if host_allows(user, person)
     ]
     ids = [p.id for p in people]
     if not ids:

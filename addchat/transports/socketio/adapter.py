@@ -8,6 +8,7 @@ from addchat.transports.base import Transport
 from addchat.transports.socketio import events, signout  # noqa: F401  (events registers the handlers)
 from addchat.transports.socketio.presence import presence_store
 from addchat.transports.socketio.push import push_change
+from addchat.transports.socketio.separate import apply_blocks
 from addchat.transports.socketio.server import GREEN_MODES, socketio_options
 
 # WSGI servers that hand Flask-SocketIO's threading mode the raw socket (simple-websocket uses it).
@@ -34,6 +35,8 @@ class SocketIOTransport(Transport):
 
     def publish(self, changes, origin=None):
         """Emit every change to its user's room (user 0: every connection)."""
+        # A new block first: neither may hear the other's presence from now on.
+        apply_blocks(current_app.extensions["addchat_presence"], changes)
         for change in changes:
             push_change(change)
 

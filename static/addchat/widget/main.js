@@ -18,6 +18,10 @@ import { chatHooks } from "./core/incoming.js";
 import { createActions } from "./core/actions.js";
 import { startRendering, watchPage } from "./core/render.js";
 import { createEmitter, exposeApi, runQueued } from "./core/public-api.js";
+import { createNotifications } from "./notifications/core.js";
+import { createBell } from "./notifications/view.js";
+import { createBlocking } from "./blocking/index.js";
+import { createDigests } from "./digests/index.js";
 
 /** The admin's title and colour (GET config -> widget, when the server has them) unless the tag sets its own. */
 function withSiteDefaults(options, config) {
@@ -45,7 +49,11 @@ export async function boot({ options, publicApi, listeners, queue }) {
   w.connection = createConnection(w);
   w.chat = createChat({ store, api, config, emit, hooks: chatHooks(w) });
   w.actions = createActions(w);
+  w.notifications = createNotifications(w);
   mountViews(w);
+  w.bell = createBell(w);
+  w.blocking = createBlocking(w);
+  w.digests = createDigests(w);
   watchPage(w, startRendering(w));
 
   await cssReady;
@@ -53,6 +61,7 @@ export async function boot({ options, publicApi, listeners, queue }) {
   exposeApi(w, publicApi);
   await w.connection.start();
   w.chat.loadContacts();
+  w.notifications.start();
   emit("ready", { user: { ...w.config.user } });
   runQueued(publicApi, queue);
 }

@@ -25,6 +25,7 @@ export function createFeed(c) {
     else if (type === "message_deleted") onDeleted(data);
     else if (type === "message_edited") onEdited(data);
     else if (type === "config") hooks.onConfigChange(data);
+    else if (hooks.onOtherChange) hooks.onOtherChange(type, data);
     // unknown types are ignored on purpose
   }
 

@@ -41,5 +41,8 @@ export function chatHooks(w) {
     onConfigChange(data) {
       w.connection.switchTo(data && data.notification_type);
     },
+    onOtherChange(type, data) {
+      for (const part of [w.notifications, w.blocking]) if (part && part.apply(type, data)) return;
+    },
   };
 }

@@ -10,7 +10,9 @@ export function startRendering(w) {
   let lastTitle = null;
 
   function render(st, force = false) {
-    const unreadTotal = Object.values(st.contacts).reduce((n, c) => n + (c.unread || 0), 0);
+    // Unread messages and unread notifications both count on the launcher and in the title.
+    const notifUnread = (st.notif && st.notif.unread) || 0;
+    const unreadTotal = Object.values(st.contacts).reduce((n, c) => n + (c.unread || 0), notifUnread);
     if (unreadTotal !== st.unreadTotal) {
       store.set({ unreadTotal });
       emit("unread", { count: unreadTotal });

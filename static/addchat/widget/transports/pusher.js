@@ -70,6 +70,15 @@ export function createTransport(deps) {
       for (const id of ids) p.wanted.add(Number(id));
       for (const id of ids) watch(p, Number(id));
     },
+    /** Stop watching these users (a block): leave our pair's channel, so no presence or typing flows. */
+    unwatch(ids) {
+      for (const id of ids.map(Number)) {
+        p.wanted.delete(id);
+        if (!p.watched.has(id)) continue;
+        p.watched.delete(id);
+        if (p.pusher) p.pusher.unsubscribe(pairChannelName(p.t.chat_channel_template, p.me, id));
+      }
+    },
   };
 }
 

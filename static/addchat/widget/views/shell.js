@@ -42,7 +42,7 @@ function buildDom(ctx, contactsView, conversationView) {
   const settingsBtn = h(
     "button",
     { class: "icon-btn", type: "button", "aria-label": t("settings"), title: t("settings"), "aria-expanded": "false", "aria-controls": "addchat-settings" },
-    icon("bell"),
+    icon("sliders"),
   );
   const closeBtn = h("button", { class: "icon-btn", type: "button", "aria-label": t("closeChat"), title: t("closeChat") }, icon("close"));
 

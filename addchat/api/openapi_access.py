@@ -1,0 +1,101 @@
+"""The blocking, groups and email-preference paths of the OpenAPI document (merged into openapi.py)."""
+
+from addchat.api.openapi_notifications import _errors, _json
+
+OBJ = {"type": "object"}
+INT = {"type": "integer"}
+
+
+def _path(name):
+    """An integer path parameter."""
+    return {"name": name, "in": "path", "required": True, "schema": INT}
+
+
+def _body(required, properties):
+    """A required JSON request body."""
+    return {"required": True, **_json({"type": "object", "required": required, "properties": properties})}
+
+
+def _op(summary, ok="200", params=(), body=None, errors=(400, 401, 403, 404)):
+    """One operation with its JSON answer and error answers."""
+    op = {"summary": summary, "responses": {ok: {"description": "OK", **_json(OBJ)}, **_errors(*errors)}}
+    if params:
+        op["parameters"] = [_path(p) for p in params]
+    if body:
+        op["requestBody"] = body
+    return op
+
+
+GROUP_ERRORS = (400, 401, 403, 404)
+PATHS = {
+    "/blocks": {
+        "get": _op("People you blocked", errors=(401,)),
+        "post": _op(
+            "Block a user: neither may chat with, or see typing or presence of, the other (201 new, 200 already)",
+            ok="201",
+            body=_body(["user_id"], {"user_id": INT}),
+            errors=(400, 401, 404),
+        ),
+    },
+    "/blocks/{user_id}": {
+        "delete": _op("Lift your block of a user", params=("user_id",), errors=(400, 401, 404))
+    },
+    "/groups": {
+        "get": _op("Groups with their members and links (admins)", errors=(401, 403)),
+        "post": _op(
+            "Create a group (admins)",
+            ok="201",
+            body=_body(["name"], {"name": {"type": "string", "minLength": 1, "maxLength": 64}}),
+            errors=(400, 401, 403, 409),
+        ),
+    },
+    "/groups/{group_id}": {
+        "delete": _op("Delete a group (admins)", params=("group_id",), errors=GROUP_ERRORS)
+    },
+    "/groups/{group_id}/members": {
+        "post": _op(
+            "Add users to a group (admins)",
+            params=("group_id",),
+            body=_body(["user_ids"], {"user_ids": {"type": "array", "items": INT, "maxItems": 1000}}),
+            errors=GROUP_ERRORS,
+        )
+    },
+    "/groups/{group_id}/members/{user_id}": {
+        "delete": _op(
+            "Take a user out of a group (admins)", params=("group_id", "user_id"), errors=GROUP_ERRORS
+        )
+    },
+    "/groups/{group_id}/links": {
+        "post": _op(
+            "Let members of this group and another chat with each other (admins)",
+            params=("group_id",),
+            body=_body(["group_id"], {"group_id": INT}),
+            errors=GROUP_ERRORS,
+        )
+    },
+    "/groups/{group_id}/links/{other_id}": {
+        "delete": _op(
+            "Stop members of two groups chatting (admins)",
+            params=("group_id", "other_id"),
+            errors=GROUP_ERRORS,
+        )
+    },
+}
+
+PATHS.update(
+    {
+        "/preferences": {
+            "get": _op("Whether you get email digests of what you missed", errors=(401,)),
+            "post": _op(
+                "Turn email digests on or off",
+                body=_body(["email_digests"], {"email_digests": {"type": "boolean"}}),
+                errors=(400, 401),
+            ),
+        },
+        "/activity": {
+            "post": _op("An open widget's heartbeat (no digests while it comes)", errors=(400, 401))
+        },
+    }
+)
+
+CHANGE_TYPES = ["block", "access"]

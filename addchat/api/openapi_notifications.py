@@ -1,0 +1,126 @@
+"""The notification paths and schema of the OpenAPI document (merged into openapi.py)."""
+
+
+def _ref(name):
+    """Point at a schema in components."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema):
+    """Wrap a schema as an application/json body."""
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*statuses):
+    """Describe the error responses an operation can give."""
+    return {str(s): {"description": "Error", **_json(_ref("Error"))} for s in statuses}
+
+
+ID = {"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+UNREAD = {"type": "object", "properties": {"unread": {"type": "integer"}}}
+
+SCHEMAS = {
+    "Notification": {
+        "type": "object",
+        "required": ["id", "type", "data", "url", "read_at", "created_at"],
+        "properties": {
+            "id": {"type": "integer", "description": "Shared by every recipient of one notify() call."},
+            "type": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,64}$"},
+            "data": {"type": "object", "description": "The host's JSON object; render its text as text."},
+            "url": {"type": ["string", "null"], "description": "http(s) URL or a path on this site."},
+            "read_at": {"type": ["string", "null"], "format": "date-time"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+}
+
+CHANGE_TYPES = ["notification", "notification_read", "notification_deleted"]
+
+PATHS = {
+    "/notifications": {
+        "get": {
+            "summary": "One page of your notifications, newest first; pass before=<id> for older ones",
+            "parameters": [
+                {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "Notifications",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "notifications": {"type": "array", "items": _ref("Notification")},
+                                "has_more": {"type": "boolean"},
+                            },
+                        }
+                    ),
+                },
+                **_errors(400, 401),
+            },
+        }
+    },
+    "/notifications/unread-count": {
+        "get": {
+            "summary": "How many of your notifications are unread",
+            "responses": {"200": {"description": "Count", **_json(UNREAD)}, **_errors(401)},
+        }
+    },
+    "/notifications/{notification_id}/read": {
+        "post": {
+            "summary": "Mark one of your notifications read (others' answer 404)",
+            "parameters": [ID],
+            "responses": {
+                "200": {
+                    "description": "Read",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "notification": _ref("Notification"),
+                                "unread": {"type": "integer"},
+                            },
+                        }
+                    ),
+                },
+                **_errors(400, 401, 404),
+            },
+        }
+    },
+    "/notifications/read-all": {
+        "post": {
+            "summary": "Mark all your notifications read",
+            "responses": {
+                "200": {
+                    "description": "How many became read",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {"updated": {"type": "integer"}, "unread": {"type": "integer"}},
+                        }
+                    ),
+                },
+                **_errors(400, 401),
+            },
+        }
+    },
+    "/notifications/{notification_id}": {
+        "delete": {
+            "summary": "Delete one of your notifications (others' answer 404)",
+            "parameters": [ID],
+            "responses": {
+                "200": {
+                    "description": "Deleted",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {"deleted": {"type": "integer"}, "unread": {"type": "integer"}},
+                        }
+                    ),
+                },
+                **_errors(400, 401, 404),
+            },
+        }
+    },
+}
