@@ -161,7 +161,7 @@ def test_bad_block_requests_write_nothing(app, api, users, payload, status, code
 
 def test_blocking_oneself_is_refused(app, api, users):
     response = api("bob").post("/addchat/api/blocks", json={"user_id": users["bob"]})
-    assert response.status_code == 400 and response.get_json()["error"]["code"] == "self_block"
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "self_block"
 
 
 def test_group_endpoints_are_for_admins_and_check_input(app, api, users):

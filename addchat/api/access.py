@@ -24,7 +24,7 @@ def list_blocks():
 @login_required_json
 def block():
     """Block a user: neither may then chat with, or see the typing or presence of, the other."""
-    user_id = int_value(json_body().get("user_id"), "user_id", minimum=1)
+    user_id = int_value(json_body("user_id").get("user_id"), "user_id", minimum=1)
     created = blocks.block(db_session(), current_user, user_id, origin=socket_id_header())
     return jsonify(user_id=user_id, blocked=True), 201 if created else 200
 
@@ -58,7 +58,7 @@ def create_group():
     refused = admins_only()
     if refused:
         return refused
-    return jsonify(groups.create_group(db_session(), json_body().get("name"))), 201
+    return jsonify(groups.create_group(db_session(), json_body("name").get("name"))), 201
 
 
 @bp.delete("/groups/<id:group_id>")
@@ -79,7 +79,7 @@ def add_members(group_id):
     refused = admins_only()
     if refused:
         return refused
-    return jsonify(groups.add_members(db_session(), group_id, json_body().get("user_ids")))
+    return jsonify(groups.add_members(db_session(), group_id, json_body("user_ids").get("user_ids")))
 
 
 @bp.delete("/groups/<id:group_id>/members/<id:user_id>")
@@ -96,7 +96,7 @@ def link(group_id):
     refused = admins_only()
     if refused:
         return refused
-    other = int_value(json_body().get("group_id"), "group_id", minimum=1)
+    other = int_value(json_body("group_id").get("group_id"), "group_id", minimum=1)
     return jsonify(groups.link(db_session(), group_id, other))
 
 

@@ -23,7 +23,9 @@ def get_preferences():
 @login_required_json
 def set_preferences():
     """Turn email digests on or off."""
-    return jsonify(digests.set_prefs(db_session(), current_user.id, json_body().get("email_digests")))
+    return jsonify(
+        digests.set_prefs(db_session(), current_user.id, json_body("email_digests").get("email_digests"))
+    )
 
 
 @bp.post("/activity")

@@ -350,7 +350,11 @@ PATHS = {
                             },
                             "poll_interval_ms": {"type": "integer", "minimum": 500, "maximum": 60000},
                             "max_body_length": {"type": "integer", "minimum": 1, "maximum": 10000},
-                            "widget_title": {"type": "string", "maxLength": 40},
+                            "widget_title": {
+                                "type": "string",
+                                "maxLength": 40,
+                                "pattern": "^[^\\u0000-\\u001f\\u007f]*$",
+                            },
                             "widget_color": {"type": "string", "pattern": "^(#[0-9a-fA-F]{6})?$"},
                         },
                     }

@@ -1,19 +1,22 @@
 """The blocking, groups and email-preference paths of the OpenAPI document (merged into openapi.py)."""
 
 from addchat.api.openapi_notifications import _errors, _json
+from addchat.api.parse import MAX_ID, MAX_PATH_ID
 
 OBJ = {"type": "object"}
-INT = {"type": "integer"}
+INT = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _path(name):
-    """An integer path parameter."""
-    return {"name": name, "in": "path", "required": True, "schema": INT}
+    """An id in the path (ASCII digits, 1 to 10^18-1, as every path id)."""
+    schema = {"type": "integer", "minimum": 1, "maximum": MAX_PATH_ID}
+    return {"name": name, "in": "path", "required": True, "schema": schema, "example": 1}
 
 
 def _body(required, properties):
-    """A required JSON request body."""
-    return {"required": True, **_json({"type": "object", "required": required, "properties": properties})}
+    """A required JSON request body holding only these fields."""
+    body = {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+    return {"required": True, **_json(body)}
 
 
 def _op(summary, ok="200", params=(), body=None, errors=(400, 401, 403, 404)):
@@ -34,18 +37,20 @@ PATHS = {
             "Block a user: neither may chat with, or see typing or presence of, the other (201 new, 200 already)",
             ok="201",
             body=_body(["user_id"], {"user_id": INT}),
-            errors=(400, 401, 404),
+            errors=(400, 401, 403, 404),
         ),
     },
     "/blocks/{user_id}": {
-        "delete": _op("Lift your block of a user", params=("user_id",), errors=(400, 401, 404))
+        "delete": _op("Lift your block of a user", params=("user_id",), errors=(400, 401, 403, 404))
     },
     "/groups": {
         "get": _op("Groups with their members and links (admins)", errors=(401, 403)),
         "post": _op(
             "Create a group (admins)",
             ok="201",
-            body=_body(["name"], {"name": {"type": "string", "minLength": 1, "maxLength": 64}}),
+            body=_body(
+                ["name"], {"name": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "\\S"}}
+            ),
             errors=(400, 401, 403, 409),
         ),
     },
@@ -56,7 +61,9 @@ PATHS = {
         "post": _op(
             "Add users to a group (admins)",
             params=("group_id",),
-            body=_body(["user_ids"], {"user_ids": {"type": "array", "items": INT, "maxItems": 1000}}),
+            body=_body(
+                ["user_ids"], {"user_ids": {"type": "array", "items": INT, "minItems": 1, "maxItems": 1000}}
+            ),
             errors=GROUP_ERRORS,
         )
     },

@@ -1,5 +1,7 @@
 """The notification paths and schema of the OpenAPI document (merged into openapi.py)."""
 
+from addchat.api.parse import MAX_ID, MAX_PATH_ID
+
 
 def _ref(name):
     """Point at a schema in components."""
@@ -16,7 +18,13 @@ def _errors(*statuses):
     return {str(s): {"description": "Error", **_json(_ref("Error"))} for s in statuses}
 
 
-ID = {"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ID = {
+    "name": "notification_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PATH_ID},
+    "example": 1,
+}
 UNREAD = {"type": "object", "properties": {"unread": {"type": "integer"}}}
 
 SCHEMAS = {
@@ -41,7 +49,11 @@ PATHS = {
         "get": {
             "summary": "One page of your notifications, newest first; pass before=<id> for older ones",
             "parameters": [
-                {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {
+                    "name": "before",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                },
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
             ],
             "responses": {

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from addchat import feed
 from addchat.access_models import Block
 from addchat.services import access
-from addchat.services.errors import InvalidInput, NotFound
+from addchat.services.errors import Forbidden, NotFound
 from addchat.services.notify import notify
 from addchat.users import public_user, user_model
 
@@ -29,7 +29,7 @@ def blocked_users(session, user_id):
 def _target(session, user, peer_id):
     """Load the person to (un)block: anyone who exists, except oneself."""
     if peer_id == user.id:
-        raise InvalidInput("You cannot block yourself.", code="self_block")
+        raise Forbidden("You cannot block yourself.", code="self_block")
     peer = session.get(user_model(), peer_id)
     if peer is None:
         raise NotFound(f"No user {peer_id}.", code="unknown_user")

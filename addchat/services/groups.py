@@ -15,7 +15,7 @@ CHANGE = "access"
 
 def clean_name(name):
     """Check a group name: 1 to 64 characters of text, trimmed."""
-    if not isinstance(name, str) or not 1 <= len(name.strip()) <= 64:
+    if not isinstance(name, str) or len(name) > 64 or not name.strip():
         raise InvalidInput("'name' must be 1 to 64 characters.", code="invalid_name")
     return name.strip()
 
@@ -86,6 +86,8 @@ def clean_user_ids(session, user_ids):
     """Check a list of 1 to 1000 existing user ids."""
     if not isinstance(user_ids, list) or not 1 <= len(user_ids) <= 1000:
         raise InvalidInput("'user_ids' must list 1 to 1000 user ids.", code="invalid_user_ids")
+    # 7.0 is 7, as JSON counts it (and as every other id the API reads).
+    user_ids = [int(i) if isinstance(i, float) and i.is_integer() else i for i in user_ids]
     if any(isinstance(i, bool) or not isinstance(i, int) for i in user_ids):
         raise InvalidInput("'user_ids' must list user ids.", code="invalid_user_ids")
     model = user_model()

@@ -37,7 +37,7 @@ def _whole_number(minimum, maximum):
 
 def _title(key, value):
     """Check a widget title: a short line of text ('' keeps the widget's own, translated title)."""
-    if not isinstance(value, str) or len(value.strip()) > 40 or CONTROL_CHARS.search(value):
+    if not isinstance(value, str) or len(value) > 40 or CONTROL_CHARS.search(value):
         raise InvalidInput(
             f"'{key}' must be text of at most 40 characters, on one line.", code=f"invalid_{key}"
         )
