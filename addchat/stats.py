@@ -122,8 +122,9 @@ def count(name):
     """Count one event; never let a counter fail the request that caused it."""
     try:
         counters().incr(name)
-    except Exception:  # noqa: BLE001 - a dashboard counter must not break a poll or a send
-        log.warning("Could not count %s", name, exc_info=True)
+    except Exception as error:  # noqa: BLE001 - a dashboard counter must not break a poll or a send
+        # One line, no traceback: while Redis is down every poll would log one (the figure is best effort).
+        log.warning("Could not count %s: %s", name, error)
 
 
 def push_failed(transport, error):
@@ -131,8 +132,8 @@ def push_failed(transport, error):
     try:
         counters().incr(f"push_failures:{transport}")
         counters().error(f"push:{transport}", f"{type(error).__name__}: {error}"[:300])
-    except Exception:  # noqa: BLE001 - the push already failed; its log line stays the record
-        log.warning("Could not count a push failure through %s", transport, exc_info=True)
+    except Exception as failure:  # noqa: BLE001 - the push already failed; its log line stays the record
+        log.warning("Could not count a push failure through %s: %s", transport, failure)
 
 
 def count_polls(response):
