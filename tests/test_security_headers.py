@@ -60,7 +60,7 @@ def test_page_csp_is_configurable(app, api, users):
     [
         ("/addchat/api/config", {"GET", "HEAD", "OPTIONS"}),
         ("/addchat/api/conversations/2/messages", {"GET", "HEAD", "OPTIONS", "POST"}),
-        ("/addchat/api/messages/1", {"DELETE", "OPTIONS"}),
+        ("/addchat/api/messages/1", {"DELETE", "OPTIONS", "PATCH"}),
         ("/login", {"GET", "HEAD", "OPTIONS", "POST"}),
         ("/addchat/pusher/auth", {"POST", "OPTIONS"}),
     ],
