@@ -11,6 +11,9 @@ AddChat does real work per message (session, CSRF, SQLite commit of the message 
 changes, then the emit); the reference only emits. Figures are printed beside the Node ones as
 ratios (ours / node: latency and memory lower is better, throughput higher is better).
 Each server runs in its own process, started and stopped here; the run is bounded by --seconds.
+`bare` is the same reference workload on a bare Flask-SocketIO app under gevent, served as serve.py
+serves AddChat (bench/bare_socketio.py): the floor of the Python stack, so the report can tell
+AddChat's own cost per connection from the library's.
 `pusher` is AddChat in pusher mode with the built-in Pusher-protocol server and pusher-js clients
 (bench/push_pusher.py); its memory is the Pusher server's, where the connections live.
 """
@@ -37,6 +40,8 @@ from bench import push_pusher  # noqa: E402  (the pusher workload)
 from testkit import api_credentials, free_port, signed_in_key, throwaway_database  # noqa: E402
 
 SECRET = "bench-secret"
+# Servers that run the reference workload (no AddChat): Node's socket.io, and bare Flask-SocketIO.
+REFERENCES = ("node", "bare")
 
 
 def rss_kib(pid):
@@ -78,6 +83,9 @@ def start_server(kind, port, database_url, log):
     elif kind == "node":
         cmd = ["node", str(ROOT / "bench" / "reference_server.mjs"), str(port)]
         env = dict(os.environ)
+    elif kind == "bare":
+        cmd = [sys.executable, str(ROOT / "bench" / "bare_socketio.py"), str(port)]
+        env = {k: v for k, v in os.environ.items() if k != "SOCKETIO_ASYNC_MODE"}
     else:
         cmd = [sys.executable, str(ROOT / "serve.py"), "--port", str(port)]
         env = {
@@ -88,6 +96,7 @@ def start_server(kind, port, database_url, log):
             "ADDCHAT_NOTIFICATION_TYPE": "socketio",
             "ADDCHAT_SEND_RATE_LIMIT": "1000000/minute",
             "ADDCHAT_POLL_RATE_LIMIT": "1000000/minute",
+            "ADDCHAT_MAX_CONNECTIONS": "20000",  # the idle sockets must leave room for the senders
         }
         env.pop("SOCKETIO_MESSAGE_QUEUE", None)
     if cmd is not None:
@@ -98,7 +107,7 @@ def start_server(kind, port, database_url, log):
         if process.poll() is not None:
             raise RuntimeError(f"{kind} server exited; see {log.name}")
         try:
-            if requests.get(url + ("/login" if kind != "node" else "/"), timeout=1).ok:
+            if requests.get(url + ("/" if kind in REFERENCES else "/login"), timeout=1).ok:
                 return process, url
         except requests.RequestException:
             time.sleep(0.2)
@@ -116,7 +125,7 @@ def run_server(kind, args, users, database_url, workdir):
         base_rss = rss_kib(process.pid)
         results["base_rss_mib"] = base_rss / 1024
         plan = {
-            "kind": {"node": "reference", "pusher": "pusher"}.get(kind, "addchat"),
+            "kind": "reference" if kind in REFERENCES else {"pusher": "pusher"}.get(kind, "addchat"),
             **getattr(process, "plan_extra", {}),
             "url": url,
             "levels": args.levels,
