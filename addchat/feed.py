@@ -27,7 +27,7 @@ settings, so every open widget is covered.
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, insert, literal, select, update
+from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -58,8 +58,9 @@ class FeedChange:
 # Bump the users' rows and return their new positions, in one round trip where the database can.
 # PostgreSQL: the CTE locks the rows in user-id order before the UPDATE changes them (one UPDATE
 # alone may lock them in whatever order its plan visits them). SQLite: writers take the whole
-# database, so order does not matter. MariaDB has no UPDATE ... RETURNING: one UPDATE per user,
-# in id order, and LAST_INSERT_ID(expr) hands the new value back in the UPDATE's own reply.
+# database, so order does not matter. MariaDB has no UPDATE ... RETURNING: a locking read takes the
+# rows in id order and reads their latest values, which cannot move until commit, then one UPDATE
+# bumps them all: two statements for any number of users.
 _LOCKED = (
     select(_positions.user_id)
     .where(_positions.user_id.in_(bindparam("uids", expanding=True)))
@@ -80,10 +81,16 @@ _BUMP_SQLITE = (
     .values(last_seq=_positions.last_seq + 1)
     .returning(_positions.user_id, _positions.last_seq)
 )
+_LOCK_MYSQL = (
+    select(_positions.user_id, _positions.last_seq)
+    .where(_positions.user_id.in_(bindparam("uids", expanding=True)))
+    .order_by(_positions.user_id)
+    .with_for_update()
+)
 _BUMP_MYSQL = (
     update(FeedPosition.__table__)
-    .where(_positions.user_id == bindparam("uid"))
-    .values(last_seq=func.last_insert_id(_positions.last_seq + 1))
+    .where(_positions.user_id.in_(bindparam("uids", expanding=True)))
+    .values(last_seq=_positions.last_seq + 1)
 )
 
 
@@ -91,13 +98,11 @@ def _bump(session, user_ids):
     """Bump the rows of users given in id order; return {user_id: seq}, or None if a row is missing."""
     name = session.connection().dialect.name
     if name in ("mysql", "mariadb"):
-        positions = {}
-        for user_id in user_ids:
-            result = session.execute(_BUMP_MYSQL, {"uid": user_id})
-            if result.rowcount != 1:
-                return None
-            positions[user_id] = result.lastrowid
-        return positions
+        current = dict(session.execute(_LOCK_MYSQL, {"uids": user_ids}).all())
+        if len(current) != len(user_ids):
+            return None
+        session.execute(_BUMP_MYSQL, {"uids": user_ids})
+        return {user_id: seq + 1 for user_id, seq in current.items()}
     statement = _BUMP_POSTGRESQL if name == "postgresql" else _BUMP_SQLITE
     positions = dict(session.execute(statement, {"uids": user_ids}).all())
     return positions if len(positions) == len(user_ids) else None
