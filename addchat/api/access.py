@@ -3,12 +3,11 @@
 from flask import jsonify
 from flask_login import current_user
 
-from addchat.api.auth import login_required_json
+from addchat.api.auth import admins_only, login_required_json
 from addchat.api.parse import int_value, json_body, socket_id_header
 from addchat.context import db_session
-from addchat.errors import error_response, json_blueprint
+from addchat.errors import json_blueprint
 from addchat.services import blocks, groups
-from addchat.users import is_admin
 
 bp = json_blueprint("addchat_access", __name__)
 
@@ -37,71 +36,62 @@ def unblock(user_id):
     return jsonify(user_id=user_id, blocked=False, removed=removed)
 
 
-def admins_only():
-    """Refuse non-admins with the error shape (None when the caller is an admin)."""
-    if not is_admin(current_user):
-        return error_response(403, "forbidden", "Only admins can manage groups.")
-    return None
+manage_groups = admins_only("manage groups")
 
 
 @bp.get("/groups")
 @login_required_json
+@manage_groups
 def list_groups():
     """List groups, their members and links (admins)."""
-    return admins_only() or jsonify(groups=groups.list_groups(db_session()))
+    return jsonify(groups=groups.list_groups(db_session()))
 
 
 @bp.post("/groups")
 @login_required_json
+@manage_groups
 def create_group():
     """Create a group (admins)."""
-    refused = admins_only()
-    if refused:
-        return refused
     return jsonify(groups.create_group(db_session(), json_body("name").get("name"))), 201
 
 
 @bp.delete("/groups/<id:group_id>")
 @login_required_json
+@manage_groups
 def delete_group(group_id):
     """Delete a group (admins)."""
-    refused = admins_only()
-    if refused:
-        return refused
     groups.delete_group(db_session(), group_id)
     return jsonify(deleted=group_id)
 
 
 @bp.post("/groups/<id:group_id>/members")
 @login_required_json
+@manage_groups
 def add_members(group_id):
     """Add users to a group (admins)."""
-    refused = admins_only()
-    if refused:
-        return refused
     return jsonify(groups.add_members(db_session(), group_id, json_body("user_ids").get("user_ids")))
 
 
 @bp.delete("/groups/<id:group_id>/members/<id:user_id>")
 @login_required_json
+@manage_groups
 def remove_member(group_id, user_id):
     """Take a user out of a group (admins)."""
-    return admins_only() or jsonify(groups.remove_member(db_session(), group_id, user_id))
+    return jsonify(groups.remove_member(db_session(), group_id, user_id))
 
 
 @bp.post("/groups/<id:group_id>/links")
 @login_required_json
+@manage_groups
 def link(group_id):
     """Let this group's members and another group's chat with each other (admins)."""
-    refused = admins_only()
-    if refused:
-        return refused
     other = int_value(json_body("group_id").get("group_id"), "group_id", minimum=1)
     return jsonify(groups.link(db_session(), group_id, other))
 
 
 @bp.delete("/groups/<id:group_id>/links/<id:other_id>")
 @login_required_json
+@manage_groups
 def unlink(group_id, other_id):
     """Stop two groups' members chatting (admins)."""
-    return admins_only() or jsonify(groups.link(db_session(), group_id, other_id, linked=False))
+    return jsonify(groups.link(db_session(), group_id, other_id, linked=False))

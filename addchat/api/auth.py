@@ -6,6 +6,7 @@ from flask import current_app, session
 from flask_login import current_user
 
 from addchat.errors import error_response
+from addchat.users import is_admin
 
 
 def login_required_json(view):
@@ -18,6 +19,21 @@ def login_required_json(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def admins_only(what):
+    """Decorate a view (under login_required_json) to refuse non-admins with 403, before it parses anything."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not is_admin(current_user):
+                return error_response(403, "forbidden", f"Only admins can {what}.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def session_user_id():

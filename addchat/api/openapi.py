@@ -7,24 +7,9 @@ queries and bodies at most 2^62, every write needs the session and the X-CSRFTok
 """
 
 from addchat.api import openapi_access, openapi_notifications
+from addchat.api.openapi_parts import errors, json_body, ref
 from addchat.api.parse import MAX_ID, MAX_PATH_ID
 from addchat.transports import NOTIFICATION_TYPES
-
-
-def _ref(name):
-    """Point at a schema in components."""
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema):
-    """Wrap a schema as an application/json body."""
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-def _errors(*statuses):
-    """Describe the error responses an operation can give."""
-    return {str(s): {"description": "Error", **_json(_ref("Error"))} for s in statuses}
-
 
 PATH_ID = {"type": "integer", "minimum": 1, "maximum": MAX_PATH_ID}
 PEER = {"name": "user_id", "in": "path", "required": True, "schema": PATH_ID, "example": 2}
@@ -76,7 +61,7 @@ SCHEMAS = {
                 "description": "Set once edited.",
             },
             "reply_to_id": {"type": ["integer", "null"], "description": "The message this one replies to."},
-            "reply_to": {"oneOf": [_ref("Quote"), {"type": "null"}]},
+            "reply_to": {"oneOf": [ref("Quote"), {"type": "null"}]},
         },
     },
     "Quote": {
@@ -92,12 +77,12 @@ SCHEMAS = {
     },
     "Contact": {
         "allOf": [
-            _ref("User"),
+            ref("User"),
             {
                 "type": "object",
                 "properties": {
                     "unread": {"type": "integer"},
-                    "last_message": {"oneOf": [_ref("Message"), {"type": "null"}]},
+                    "last_message": {"oneOf": [ref("Message"), {"type": "null"}]},
                 },
             },
         ]
@@ -133,8 +118,8 @@ PATHS = {
         "get": {
             "summary": "Signed-in user, feed cursor, notification_type and transport settings",
             "responses": {
-                "200": {"description": "Widget configuration", **_json({"type": "object"})},
-                **_errors(401),
+                "200": {"description": "Widget configuration", **json_body({"type": "object"})},
+                **errors(401),
             },
         }
     },
@@ -145,14 +130,14 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "Contacts",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
-                            "properties": {"contacts": {"type": "array", "items": _ref("Contact")}},
+                            "properties": {"contacts": {"type": "array", "items": ref("Contact")}},
                         }
                     ),
                 },
-                **_errors(400, 401),
+                **errors(400, 401),
             },
         }
     },
@@ -171,17 +156,17 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "Messages",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
                             "properties": {
-                                "messages": {"type": "array", "items": _ref("Message")},
+                                "messages": {"type": "array", "items": ref("Message")},
                                 "has_more": {"type": "boolean"},
                             },
                         }
                     ),
                 },
-                **_errors(400, 401, 403, 404),
+                **errors(400, 401, 403, 404),
             },
         },
         "post": {
@@ -189,7 +174,7 @@ PATHS = {
             "parameters": [PEER],
             "requestBody": {
                 "required": True,
-                **_json(
+                **json_body(
                     {
                         "type": "object",
                         "additionalProperties": False,
@@ -214,9 +199,9 @@ PATHS = {
                 ),
             },
             "responses": {
-                "201": {"description": "Stored", **_json(_ref("Message"))},
-                "200": {"description": "Already stored under this client_id", **_json(_ref("Message"))},
-                **_errors(400, 401, 403, 404, 409, 413, 429),
+                "201": {"description": "Stored", **json_body(ref("Message"))},
+                "200": {"description": "Already stored under this client_id", **json_body(ref("Message"))},
+                **errors(400, 401, 403, 404, 409, 413, 429),
             },
         },
     },
@@ -226,7 +211,7 @@ PATHS = {
             "parameters": [PEER],
             "requestBody": {
                 "required": True,
-                **_json(
+                **json_body(
                     {
                         "type": "object",
                         "additionalProperties": False,
@@ -238,7 +223,7 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "How many became seen",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
                             "properties": {
@@ -248,7 +233,7 @@ PATHS = {
                         }
                     ),
                 },
-                **_errors(400, 401, 403, 404),
+                **errors(400, 401, 403, 404),
             },
         }
     },
@@ -259,8 +244,8 @@ PATHS = {
                 {"name": "message_id", "in": "path", "required": True, "schema": PATH_ID, "example": 1}
             ],
             "responses": {
-                "200": {"description": "Deleted", **_json(_ref("Message"))},
-                **_errors(400, 401, 403, 404),
+                "200": {"description": "Deleted", **json_body(ref("Message"))},
+                **errors(400, 401, 403, 404),
             },
         },
         "patch": {
@@ -271,7 +256,7 @@ PATHS = {
             ],
             "requestBody": {
                 "required": True,
-                **_json(
+                **json_body(
                     {
                         "type": "object",
                         "required": ["body"],
@@ -283,12 +268,12 @@ PATHS = {
                 ),
             },
             "responses": {
-                "200": {"description": "Edited", **_json(_ref("Message"))},
+                "200": {"description": "Edited", **json_body(ref("Message"))},
                 "409": {
                     "description": "Deleted (message_deleted) or past the edit window (edit_window_passed)",
-                    **_json(_ref("Error")),
+                    **json_body(ref("Error")),
                 },
-                **_errors(400, 401, 403, 404, 413, 429),
+                **errors(400, 401, 403, 404, 413, 429),
             },
         },
     },
@@ -311,18 +296,18 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "Changes",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
                             "properties": {
                                 "cursor": {"type": "integer"},
-                                "changes": {"type": "array", "items": _ref("Change")},
+                                "changes": {"type": "array", "items": ref("Change")},
                                 "more": {"type": "boolean"},
                             },
                         }
                     ),
                 },
-                **_errors(400, 401, 429),
+                **errors(400, 401, 429),
             },
         }
     },
@@ -330,15 +315,15 @@ PATHS = {
         "get": {
             "summary": "Live settings (admins)",
             "responses": {
-                "200": {"description": "Settings", **_json({"type": "object"})},
-                **_errors(401, 403),
+                "200": {"description": "Settings", **json_body({"type": "object"})},
+                **errors(401, 403),
             },
         },
         "post": {
             "summary": "Change run-time settings (admins): any of these, checked whole",
             "requestBody": {
                 "required": True,
-                **_json(
+                **json_body(
                     {
                         "type": "object",
                         "minProperties": 1,
@@ -363,9 +348,9 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "Stored; every widget re-reads its config",
-                    **_json({"type": "object"}),
+                    **json_body({"type": "object"}),
                 },
-                **_errors(400, 401, 403, 409),
+                **errors(400, 401, 403, 409),
             },
         },
     },
@@ -373,7 +358,7 @@ PATHS = {
         "get": {
             "summary": "This document",
             "security": [],
-            "responses": {"200": {"description": "OpenAPI", **_json({"type": "object"})}},
+            "responses": {"200": {"description": "OpenAPI", **json_body({"type": "object"})}},
         }
     },
 }

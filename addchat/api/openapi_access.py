@@ -1,6 +1,6 @@
 """The blocking, groups and email-preference paths of the OpenAPI document (merged into openapi.py)."""
 
-from addchat.api.openapi_notifications import _errors, _json
+from addchat.api.openapi_parts import errors, json_body
 from addchat.api.parse import MAX_ID, MAX_PATH_ID
 
 OBJ = {"type": "object"}
@@ -16,12 +16,12 @@ def _path(name):
 def _body(required, properties):
     """A required JSON request body holding only these fields."""
     body = {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
-    return {"required": True, **_json(body)}
+    return {"required": True, **json_body(body)}
 
 
-def _op(summary, ok="200", params=(), body=None, errors=(400, 401, 403, 404)):
+def _op(summary, ok="200", params=(), body=None, statuses=(400, 401, 403, 404)):
     """One operation with its JSON answer and error answers."""
-    op = {"summary": summary, "responses": {ok: {"description": "OK", **_json(OBJ)}, **_errors(*errors)}}
+    op = {"summary": summary, "responses": {ok: {"description": "OK", **json_body(OBJ)}, **errors(*statuses)}}
     if params:
         op["parameters"] = [_path(p) for p in params]
     if body:
@@ -32,30 +32,30 @@ def _op(summary, ok="200", params=(), body=None, errors=(400, 401, 403, 404)):
 GROUP_ERRORS = (400, 401, 403, 404)
 PATHS = {
     "/blocks": {
-        "get": _op("People you blocked", errors=(401,)),
+        "get": _op("People you blocked", statuses=(401,)),
         "post": _op(
             "Block a user: neither may chat with, or see typing or presence of, the other (201 new, 200 already)",
             ok="201",
             body=_body(["user_id"], {"user_id": INT}),
-            errors=(400, 401, 403, 404),
+            statuses=(400, 401, 403, 404),
         ),
     },
     "/blocks/{user_id}": {
-        "delete": _op("Lift your block of a user", params=("user_id",), errors=(400, 401, 403, 404))
+        "delete": _op("Lift your block of a user", params=("user_id",), statuses=(400, 401, 403, 404))
     },
     "/groups": {
-        "get": _op("Groups with their members and links (admins)", errors=(401, 403)),
+        "get": _op("Groups with their members and links (admins)", statuses=(401, 403)),
         "post": _op(
             "Create a group (admins)",
             ok="201",
             body=_body(
                 ["name"], {"name": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "\\S"}}
             ),
-            errors=(400, 401, 403, 409),
+            statuses=(400, 401, 403, 409),
         ),
     },
     "/groups/{group_id}": {
-        "delete": _op("Delete a group (admins)", params=("group_id",), errors=GROUP_ERRORS)
+        "delete": _op("Delete a group (admins)", params=("group_id",), statuses=GROUP_ERRORS)
     },
     "/groups/{group_id}/members": {
         "post": _op(
@@ -64,12 +64,12 @@ PATHS = {
             body=_body(
                 ["user_ids"], {"user_ids": {"type": "array", "items": INT, "minItems": 1, "maxItems": 1000}}
             ),
-            errors=GROUP_ERRORS,
+            statuses=GROUP_ERRORS,
         )
     },
     "/groups/{group_id}/members/{user_id}": {
         "delete": _op(
-            "Take a user out of a group (admins)", params=("group_id", "user_id"), errors=GROUP_ERRORS
+            "Take a user out of a group (admins)", params=("group_id", "user_id"), statuses=GROUP_ERRORS
         )
     },
     "/groups/{group_id}/links": {
@@ -77,14 +77,14 @@ PATHS = {
             "Let members of this group and another chat with each other (admins)",
             params=("group_id",),
             body=_body(["group_id"], {"group_id": INT}),
-            errors=GROUP_ERRORS,
+            statuses=GROUP_ERRORS,
         )
     },
     "/groups/{group_id}/links/{other_id}": {
         "delete": _op(
             "Stop members of two groups chatting (admins)",
             params=("group_id", "other_id"),
-            errors=GROUP_ERRORS,
+            statuses=GROUP_ERRORS,
         )
     },
 }
@@ -92,15 +92,15 @@ PATHS = {
 PATHS.update(
     {
         "/preferences": {
-            "get": _op("Whether you get email digests of what you missed", errors=(401,)),
+            "get": _op("Whether you get email digests of what you missed", statuses=(401,)),
             "post": _op(
                 "Turn email digests on or off",
                 body=_body(["email_digests"], {"email_digests": {"type": "boolean"}}),
-                errors=(400, 401),
+                statuses=(400, 401),
             ),
         },
         "/activity": {
-            "post": _op("An open widget's heartbeat (no digests while it comes)", errors=(400, 401))
+            "post": _op("An open widget's heartbeat (no digests while it comes)", statuses=(400, 401))
         },
     }
 )

@@ -1,22 +1,7 @@
 """The notification paths and schema of the OpenAPI document (merged into openapi.py)."""
 
+from addchat.api.openapi_parts import errors, json_body, ref
 from addchat.api.parse import MAX_ID, MAX_PATH_ID
-
-
-def _ref(name):
-    """Point at a schema in components."""
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema):
-    """Wrap a schema as an application/json body."""
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-def _errors(*statuses):
-    """Describe the error responses an operation can give."""
-    return {str(s): {"description": "Error", **_json(_ref("Error"))} for s in statuses}
-
 
 ID = {
     "name": "notification_id",
@@ -59,24 +44,24 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "Notifications",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
                             "properties": {
-                                "notifications": {"type": "array", "items": _ref("Notification")},
+                                "notifications": {"type": "array", "items": ref("Notification")},
                                 "has_more": {"type": "boolean"},
                             },
                         }
                     ),
                 },
-                **_errors(400, 401),
+                **errors(400, 401),
             },
         }
     },
     "/notifications/unread-count": {
         "get": {
             "summary": "How many of your notifications are unread",
-            "responses": {"200": {"description": "Count", **_json(UNREAD)}, **_errors(401)},
+            "responses": {"200": {"description": "Count", **json_body(UNREAD)}, **errors(401)},
         }
     },
     "/notifications/{notification_id}/read": {
@@ -86,17 +71,17 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "Read",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
                             "properties": {
-                                "notification": _ref("Notification"),
+                                "notification": ref("Notification"),
                                 "unread": {"type": "integer"},
                             },
                         }
                     ),
                 },
-                **_errors(400, 401, 404),
+                **errors(400, 401, 404),
             },
         }
     },
@@ -106,14 +91,14 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "How many became read",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
                             "properties": {"updated": {"type": "integer"}, "unread": {"type": "integer"}},
                         }
                     ),
                 },
-                **_errors(400, 401),
+                **errors(400, 401),
             },
         }
     },
@@ -124,14 +109,14 @@ PATHS = {
             "responses": {
                 "200": {
                     "description": "Deleted",
-                    **_json(
+                    **json_body(
                         {
                             "type": "object",
                             "properties": {"deleted": {"type": "integer"}, "unread": {"type": "integer"}},
                         }
                     ),
                 },
-                **_errors(400, 401, 404),
+                **errors(400, 401, 404),
             },
         }
     },

@@ -5,7 +5,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from addchat import feed
-from addchat.api.auth import login_required_json, session_user_id
+from addchat.api.auth import admins_only, login_required_json, session_user_id
 from addchat.api.openapi import openapi_document
 from addchat.api.parse import IdConverter, int_arg, int_value, json_body, socket_id_header, text_arg
 from addchat.context import db_session, notification_types, transport_for
@@ -13,7 +13,7 @@ from addchat.errors import error_response, json_blueprint
 from addchat.extensions import limiter
 from addchat.services import messages, settings
 from addchat.services.notify import notify
-from addchat.users import is_admin, public_user
+from addchat.users import public_user
 
 bp = json_blueprint("addchat_api", __name__)
 # `<id:...>` in routes: ASCII digits up to 10^18-1; registered before the routes below are added.
@@ -185,23 +185,21 @@ def settings_json(live):
 
 @bp.get("/settings")
 @login_required_json
+@admins_only("see AddChat settings")
 def get_settings():
     """Show the live settings to an admin, with the transports that cannot be chosen now and why."""
-    if not is_admin(current_user):
-        return error_response(403, "forbidden", "Only admins can see AddChat settings.")
     return jsonify(settings_json(settings.live_settings(db_session(), current_app.config)))
 
 
 @bp.post("/settings")
 @login_required_json
+@admins_only("change AddChat settings")
 def change_settings():
     """Change settings at run time (notification_type, poll interval, body limit, widget title and colour).
 
     A bad value answers 400 and writes nothing; a transport whose server is missing answers 409.
     Every widget follows through the feed.
     """
-    if not is_admin(current_user):
-        return error_response(403, "forbidden", "Only admins can change AddChat settings.")
     session = db_session()
     previous, live, changes = settings.update_settings(
         session,
