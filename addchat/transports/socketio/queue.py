@@ -15,11 +15,13 @@ import socketio
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from addchat.transports.socketio.rooms import IndexedManager, RoomIndex
+
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 0.25
 
 
-class PromptRedisManager(socketio.RedisManager):
+class PromptRedisManager(RoomIndex, socketio.RedisManager):
     """RedisManager whose listener re-subscribes every RETRY_SECONDS instead of backing off to 60 s."""
 
     def __init__(self, url, channel, retry_seconds=RETRY_SECONDS, **kwargs):
@@ -53,7 +55,13 @@ class PromptRedisManager(socketio.RedisManager):
 
 
 def client_manager(url, channel):
-    """Return the manager for a redis:// queue URL, or None to let Flask-SocketIO choose."""
-    if url and url.startswith(("redis://", "rediss://")):
+    """Return the client manager: Redis's for a redis:// queue URL, the in-process one without a queue.
+
+    Both keep each client's rooms (rooms.py). Another queue URL (kafka://, amqp://...) gets
+    Flask-SocketIO's own choice (None here), without the index.
+    """
+    if not url:
+        return IndexedManager()
+    if url.startswith(("redis://", "rediss://")):
         return PromptRedisManager(url, channel)
     return None

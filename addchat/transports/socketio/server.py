@@ -35,7 +35,7 @@ def socketio_options(app):
     }
     manager = client_manager(options["message_queue"], options["channel"])
     if manager is not None:
-        options["client_manager"] = manager  # re-subscribes promptly after a Redis outage
+        options["client_manager"] = manager  # rooms indexed per client; Redis re-subscribed promptly
         del options["channel"]
     return options
 
