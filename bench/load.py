@@ -2,6 +2,7 @@
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -88,6 +89,10 @@ def server(kind, database_url, secret_key, workers=2, extra_env=None, extra_args
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
         "ADDCHAT_POLL_RATE_LIMIT": UNLIMITED_POLLS,
+        # Production refuses the published Pusher defaults: this run's own, as a deployment sets them.
+        "PUSHER_APP_ID": str(secrets.randbelow(10**9)),
+        "PUSHER_KEY": secrets.token_hex(10),
+        "PUSHER_SECRET": secrets.token_urlsafe(32),
         **(extra_env or {}),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -24,10 +24,12 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import aiohttp
@@ -59,6 +61,7 @@ class Ledger:
         self.seqs_of = {}  # message key -> set of seqs it arrived under
         self.latency = []  # (seconds since start, ms)
         self.by_poll_only = 0
+        self.failures = Counter()  # send attempts not acknowledged: status or error -> count
         self.start = time.monotonic()
 
     def arrived(self, user, change, via):
@@ -244,8 +247,9 @@ async def send_loop(session, sc, user, others):
                     if response.status in (200, 201):
                         sc.ledger.sent[body] = to  # only acknowledged sends are counted
                         break
-            except aiohttp.ClientError:
-                pass
+                    sc.ledger.failures[str(response.status)] += 1
+            except (aiohttp.ClientError, TimeoutError) as error:
+                sc.ledger.failures[type(error).__name__] += 1
             await asyncio.sleep(1)
         await asyncio.sleep(random.expovariate(1 / sc.args.interval))
 
@@ -335,6 +339,7 @@ def summarise(sc, users):
         "applied_twice": sum(1 for k in ledger.sent if ledger.applied.get(k, 0) > 1),
         "duplicated_in_feed": sum(1 for seqs in ledger.seqs_of.values() if len(seqs) > 1),
         "only_by_final_poll": ledger.by_poll_only,
+        "send_failures": dict(ledger.failures),
         "reconnects": sum(u.reconnects for u in users),
         # Requests a widget makes besides its sends, per minute for 1,000 users (the seeds' comparison).
         "requests_per_min_per_1000_users": sum(u.requests for u in users)
@@ -362,7 +367,8 @@ def percentile(values, p):
 def run_scenario(name, args, users, workdir):
     """Start the servers of one scenario, drive it, stop them, return its figures."""
     sc = Scenario(name, args, users, workdir)
-    make_users(sc.database_url, len(users), 0)  # same ids, same secret: the cookies stay valid
+    # A copy of the seed: the same users and their sign-ins (rows the session cookies name).
+    shutil.copyfile(workdir / "seed.db", workdir / f"soak-{name}.db")
     store_mode(sc.database_url, sc.initial_mode)
     log = open(workdir / f"soak-{name}.log", "wb")  # noqa: SIM115
     os.environ["ADDCHAT_NOTIFICATION_TYPE"] = sc.initial_mode
