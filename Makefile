@@ -54,21 +54,21 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Every benchmark, then bench/REPORT.md with its plots (README, Benchmarks). BENCH_QUICK=1: short runs
-# (about 10 minutes); without it, the issue's sizes (1,000 users x 10 minutes per soak scenario, 10,000
-# connections: over an hour). wrk from Debian. bench/feed_write.py joins when the tree has it.
+# Every benchmark, then bench/REPORT.md with its plots and the README's figures (its summary).
+# BENCH_QUICK=1: short runs (about 12 minutes); without it, the issue's sizes (1,000 users x 10 minutes
+# per soak scenario, 10,000 connections: about an hour and a half). wrk from Debian, Chromium for the widget.
 comma := ,
 QUICK := $(filter 1,$(BENCH_QUICK))
 PUSH_LEVELS := $(if $(QUICK),500$(comma)1000,1000$(comma)5000$(comma)10000)
-bench: setup
+bench: setup browser
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	mkdir -p bench/results
 	$(BIN)/python -m bench.poll $(if $(QUICK),--quick)
 	$(BIN)/python -m bench.explain_poll
-	$(BIN)/python bench/push.py --levels $(PUSH_LEVELS) --servers gevent,eventlet,pusher,node \
+	$(BIN)/python bench/push.py --levels $(PUSH_LEVELS) --servers gevent,bare,eventlet,pusher,node \
 		--close-cycles $(if $(QUICK),2,3) --json bench/results/push.json
 	$(BIN)/python -m bench.soak $(if $(QUICK),--quick)
-	@if [ -f bench/feed_write.py ]; then \
-		$(BIN)/python -m bench.feed_write $(if $(QUICK),--quick) | tee bench/results/feed_write.txt; \
-	else echo "bench/feed_write.py is not in this tree: the report says so"; fi
+	$(BIN)/python -m bench.feed_write $(if $(QUICK),--quick) | tee bench/results/feed_write.txt
+	$(BIN)/python -m bench.notify_bulk --all
+	$(BIN)/python -m bench.widget_polling $(if $(QUICK),--quick)
 	$(BIN)/python -m bench.report

@@ -169,7 +169,12 @@ def main():
     if stalls:
         print_stall(stalls)
     out = RESULTS / "poll.json"
-    out.write_text(json.dumps({"rows": rows, "stalls": [asdict(s) for s in stalls]}, indent=2))
+    command = " ".join(["python -m bench.poll", *(["--quick"] if args.quick else [])])
+    if args.backends != "sqlite,postgres":
+        command += f" --backends {args.backends}"
+    out.write_text(
+        json.dumps({"command": command, "rows": rows, "stalls": [asdict(s) for s in stalls]}, indent=2)
+    )
     print(f"\nSaved {out.relative_to(RESULTS.parent.parent)}")
 
 

@@ -2,11 +2,15 @@
 
     python -m bench.report
 
-Reads push.json (bench/push.py), soak.json (bench/soak.py), poll.json (bench/poll.py) and
-feed_write.txt (bench/feed_write.py, when that module exists), whichever are there, and says so
-for those that are not. Describes the machine and the load, and lists the commands that made them.
+Reads push.json (bench/push.py), soak.json (bench/soak.py), poll.json (bench/poll.py),
+feed_write.txt (bench/feed_write.py), notify_bulk.json (bench/notify_bulk.py) and
+widget_polling.json (bench/widget_polling.py), whichever
+are there, and says so for those that are not. Describes the machine and the load, and lists the
+commands that made them. Its summary goes to the top of the report and, verbatim, into the README
+between the SUMMARY markers: the README quotes no benchmark figure of its own.
 """
 
+import gzip
 import json
 import os
 import platform
@@ -24,24 +28,41 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PLOTS = ROOT / "bench" / "plots"
 REPORT = ROOT / "bench" / "REPORT.md"
+README = ROOT / "README.md"
+# The README's figures are this block, copied from the report's summary by main(); never by hand.
+SUMMARY_START = (
+    "<!-- bench summary: written by `python -m bench.report` from bench/results/, as in bench/REPORT.md -->"
+)
+SUMMARY_END = "<!-- end of bench summary -->"
+SERVER_NAMES = {
+    "gevent": "AddChat socketio mode, serve.py under gevent (the default)",
+    "eventlet": "AddChat socketio mode, serve.py under eventlet",
+    "pusher": "AddChat pusher mode: the built-in Pusher server",
+    "bare": "bare Flask-SocketIO under gevent, no AddChat (bench/bare_socketio.py)",
+    "node": "Node socket.io, the reference (bench/reference_server.mjs)",
+}
 # What `make bench` ran; the report lists the commands for the mode that produced the figures.
 COMMANDS = {
     "quick": [
         "BENCH_QUICK=1 make bench",
         ".venv/bin/python -m bench.poll --quick",
-        ".venv/bin/python bench/push.py --levels 500,1000 --servers gevent,eventlet,pusher,node"
+        ".venv/bin/python bench/push.py --levels 500,1000 --servers gevent,bare,eventlet,pusher,node"
         " --close-cycles 2 --json bench/results/push.json",
         ".venv/bin/python -m bench.soak --quick",
         ".venv/bin/python -m bench.feed_write --quick > bench/results/feed_write.txt",
+        ".venv/bin/python -m bench.notify_bulk --all",
+        ".venv/bin/python -m bench.widget_polling --quick",
         ".venv/bin/python -m bench.report",
     ],
     "full": [
         "make bench",
         ".venv/bin/python -m bench.poll",
-        ".venv/bin/python bench/push.py --levels 1000,5000,10000 --servers gevent,eventlet,pusher,node"
+        ".venv/bin/python bench/push.py --levels 1000,5000,10000 --servers gevent,bare,eventlet,pusher,node"
         " --close-cycles 3 --json bench/results/push.json",
         ".venv/bin/python -m bench.soak",
         ".venv/bin/python -m bench.feed_write > bench/results/feed_write.txt",
+        ".venv/bin/python -m bench.notify_bulk --all",
+        ".venv/bin/python -m bench.widget_polling",
         ".venv/bin/python -m bench.report",
     ],
 }
@@ -246,15 +267,55 @@ def soak_section(soak):
 
 
 def poll_section(poll):
-    """The poll benchmark's rows, as measured."""
-    rows = poll.get("rows", [])
-    out = ["| scenario | endpoint | req/s | p50 ms | p99 ms | cpu us/req | load |", "| --- |" + " --- |" * 6]
-    for row in rows:
+    """The poll benchmark's rows: the poll beside the trivial endpoint, then the stall check."""
+    out = [
+        f"Run: `{poll.get('command', 'python -m bench.poll')}`.",
+        "",
+        "| scenario | poll req/s | p50 ms | p99 ms | cpu us/req | health req/s | poll/health cpu | load |",
+        "| --- |" + " --- |" * 7,
+    ]
+    for row in poll.get("rows", []):
+        health, polled = row["health"], row["poll"]
+        cpu_ratio = f"{polled['cpu_us'] / health['cpu_us']:.1f}x" if health.get("cpu_us") else "-"
         out.append(
-            f"| {row.get('scenario', '')} | {row.get('endpoint', '')} | {fmt(row.get('rps'))} | {fmt(row.get('p50'))} "
-            f"| {fmt(row.get('p99'))} | {fmt(row.get('cpu_us'))} | {fmt(row.get('load'))} |"
+            f"| {' '.join(row['scenario'].split())} | {fmt(polled['rps'])} | {fmt(polled['p50'])} "
+            f"| {fmt(polled['p99'])} | {fmt(polled['cpu_us'])} | {fmt(health['rps'])} | {cpu_ratio} "
+            f"| {fmt(polled['load'])} |"
         )
+    stalls = poll.get("stalls") or []
+    if stalls:
+        out += [
+            "",
+            "A green-thread process while 4 polls wait on a table lock (bench/stall.py): the trivial endpoint "
+            "on the same process must keep answering.",
+            "",
+            "| server and driver set-up | health answered | req/s | polls took s |",
+            "| --- | --- | --- | --- |",
+        ]
+        for stall in stalls:
+            polls = max(stall["poll_seconds"]) if stall["poll_seconds"] else None
+            out.append(
+                f"| {stall['label']} | {stall['health']['requests']} | {fmt(stall['health']['rps'])} | {fmt(polls)} |"
+            )
     return out
+
+
+def widget_section(widget):
+    """Requests per minute of one internal-mode widget per state, and send-to-display time."""
+    intervals = widget["intervals_ms"]
+    rates = widget["polls_per_minute"]
+    return [
+        f"Run: `{widget['command']}` (Chromium, two people; poll intervals {intervals['active']} ms in an open "
+        f"focused conversation, {intervals['interval']} ms otherwise, {intervals['hidden']} ms hidden; load "
+        f"{widget['load'][0]:.1f}).",
+        "",
+        "| " + " | ".join(rates) + " | send to display, conversation open |",
+        "| --- |" + " --- |" * len(rates),
+        "| "
+        + " | ".join(f"{rate:.0f}/min" for rate in rates.values())
+        + f" | median {fmt(widget['median_ms'])} ms, p90 {fmt(widget['p90_ms'])} ms "
+        f"({widget['shown']}/{widget['sends']} shown) |",
+    ]
 
 
 FEED_ROW = re.compile(r"^(\S+)\s+(\d+)\s+(\S+)\s+([\d.]+)\s")
@@ -285,6 +346,209 @@ def feed_section(text):
     return out
 
 
+def push_summary(push):
+    """Memory per connection and latency at the largest count, each server beside Node."""
+    levels = levels_of(push)
+    if not levels:
+        return []
+    top = str(levels[-1])
+    servers = push["servers"]
+    node_kib = servers.get("node", {}).get(top, {}).get("kib_per_conn")
+    out = [
+        f"**Push** (`{push.get('command', 'bench/push.py')}`), {int(top):,} idle clients offering "
+        "permessage-deflate as Chromium does, on one server process:",
+        "",
+        "| server | KiB per idle connection | x Node | p50 ms, one message at a time | p99 ms under load | messages/s |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for server, figures in servers.items():
+        at = figures.get(top, {})
+        kib = at.get("kib_per_conn")
+        times_node = f"{kib / node_kib:.2f}x" if kib is not None and node_kib else "-"
+        out.append(
+            f"| {SERVER_NAMES.get(server, server)} | {fmt(kib)} | {times_node} | {fmt(at.get('latency_p50_ms'))} "
+            f"| {fmt(at.get('loaded_p99_ms'))} | {fmt(at.get('delivered_per_s'))} |"
+        )
+    return out
+
+
+def soak_summary(soak):
+    """Exactly-once counts, latency and memory of every soak scenario."""
+    args = soak["args"]
+    out = [
+        f"**Soak** (`python -m bench.soak{' --quick' if args.get('quick') else ''}`), {args['users']:,} users for "
+        f"{args['minutes'] * 60:.0f} s per scenario, one server process each:",
+        "",
+        "| scenario | acknowledged | received exactly once | lost | duplicated | p50 ms | p99 ms | RSS MiB, first → last third |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in soak["results"]:
+        duplicated = r["applied_twice"] + r["duplicated_in_feed"]
+        out.append(
+            f"| {r['scenario']} | {r['sent']:,} | {r['received_once']:,} | {r['lost']} | {duplicated} "
+            f"| {fmt(r['p50_ms'])} | {fmt(r['p99_ms'])} | {r['rss_first_third_mib']:.0f} → {r['rss_last_third_mib']:.0f} |"
+        )
+    return out
+
+
+def poll_summary(poll):
+    """Paced widgets (every 3 s), and what the poll costs beside the trivial endpoint."""
+    out = [
+        f"**Poll** (`{poll.get('command', 'python -m bench.poll')}`), gunicorn with 2 gevent workers:",
+        "",
+        "| scenario | poll req/s | p50 ms | p99 ms | CPU per poll / per trivial request |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for row in poll.get("rows", []):
+        health, polled = row["health"], row["poll"]
+        if "gthread" in row["scenario"]:
+            continue
+        cpu_ratio = f"{polled['cpu_us'] / health['cpu_us']:.1f}x" if health.get("cpu_us") else "-"
+        out.append(
+            f"| {' '.join(row['scenario'].replace('gevent', '').split())} | {fmt(polled['rps'])} "
+            f"| {fmt(polled['p50'])} | {fmt(polled['p99'])} | {cpu_ratio} |"
+        )
+    return out
+
+
+def feed_points(text):
+    """bench/feed_write.py's table as {(backend, writers, mode): (sends/s, lock wait, ratio)}."""
+    points = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 9 and parts[1].isdigit() and parts[0] != "backend":
+            backend, writers, mode, rate, _p50, _p99, lock, ratio, _load = parts
+            points[(backend, int(writers), mode)] = (float(rate), lock, ratio)
+    return points
+
+
+def feed_summary(text):
+    """At the most writers measured: per-user rows against the one-counter design and the ceiling."""
+    points = feed_points(text)
+    if not points:
+        return []
+    out = [
+        "**Feed writes** (`python -m bench.feed_write`): sends/s over the no-ordering ceiling, and the share of "
+        "busy database backends waiting on a lock:",
+        "",
+        "| backend | writers | per-user rows (shipped) | lock wait | one counter row (before) | lock wait |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for backend in sorted({b for b, _, _ in points}):
+        most = max(w for b, w, _ in points if b == backend)
+        rows = points.get((backend, most, "rows")) or points.get((backend, most, "rows-wal"))
+        counter = points.get((backend, most, "global"))
+        if rows and counter:  # SQLite has no counter-row run (one writer at a time there)
+            out.append(f"| {backend} | {most} | {rows[2]} | {rows[1]} | {counter[2]} | {counter[1]} |")
+    return out
+
+
+def widget_summary(widget):
+    """Internal mode in a real browser: requests per minute and send-to-display time."""
+    rates = widget["polls_per_minute"]
+    return [
+        f"**Widget** (`{widget['command']}`, Chromium): "
+        + ", ".join(f"{state} {rate:.0f} polls/min" for state, rate in rates.items())
+        + f"; send to display with the conversation open: median {fmt(widget['median_ms'])} ms, p90 "
+        f"{fmt(widget['p90_ms'])} ms.",
+    ]
+
+
+def notify_rows(notify):
+    """One row per database and audience: time and statements of one addchat.notify call."""
+    return [
+        f"| {row['database']} | {row['audience']} | {row['recipients']:,} | {row['seconds']:.2f} s "
+        f"| {row['statements']:,} ({row['notifications']} / {row['feed']:,} / {row['settings']}) |"
+        for row in notify["rows"]
+    ]
+
+
+def notify_section(notify):
+    """addchat.notify for many recipients: wall time and statements per database."""
+    return [
+        f"Run: `{notify['command']}`.",
+        "",
+        "| database | audience | recipients | time | statements (notifications / feed / settings read) |",
+        "| --- | --- | --- | --- | --- |",
+        *notify_rows(notify),
+    ]
+
+
+def notify_summary(notify):
+    """The same table, in the summary."""
+    return [
+        f"**Notifications** (`{notify['command']}`): one `addchat.notify` call to every user:",
+        "",
+        *notify_section(notify)[2:],
+    ]
+
+
+# What the browser loads in internal mode with English strings (README, Weight): no dependency;
+# pusher-js and socket.io-client load only with their transports.
+WIDGET_FILES = (
+    "widget.js widget/*.js widget/chat/*.js widget/core/*.js widget/views/*.js widget/transports/index.js "
+    "widget/transports/internal.js widget/transports/backoff.js widget/i18n/en.js widget/widget.css"
+)
+
+
+def widget_weight():
+    """Bytes of the widget's files: raw, gzip -9 file by file, and gzip -9 of them all concatenated."""
+    static = ROOT / "static" / "addchat"
+    files = [path for pattern in WIDGET_FILES.split() for path in sorted(static.glob(pattern))]
+    contents = [path.read_bytes() for path in files]
+    return {
+        "files": len(files),
+        "raw": sum(len(c) for c in contents),
+        "gzip_each": sum(len(gzip.compress(c, 9, mtime=0)) for c in contents),
+        "gzip_all": len(gzip.compress(b"".join(contents), 9, mtime=0)),
+    }
+
+
+def weight_summary(weight):
+    """The widget's weight, from the files in this tree."""
+    return [
+        f"**Widget weight** (the {weight['files']} files the browser loads in internal mode, English): "
+        f"{weight['raw']:,} bytes raw, {weight['gzip_each']:,} gzip -9 file by file (what a compressing proxy "
+        f"sends), {weight['gzip_all']:,} gzip -9 concatenated.",
+    ]
+
+
+def summary_lines(found, mode):
+    """The summary of every benchmark that ran: REPORT.md's first section and the README's figures."""
+    out = [
+        f"From the {mode} run of {datetime.now(UTC):%Y-%m-%d} on {os.cpu_count()} shared cores "
+        f"(`{'BENCH_QUICK=1 ' if mode == 'quick' else ''}make bench` reruns all of it); the report has "
+        "every figure, the plots and the machine.",
+    ]
+    parts = [
+        (push_summary, found.get("push")),
+        (soak_summary, found.get("soak")),
+        (poll_summary, found.get("poll")),
+        (feed_summary, found.get("feed")),
+        (notify_summary, found.get("notify")),
+        (widget_summary, found.get("widget")),
+        (weight_summary, found.get("weight")),
+    ]
+    for summarise, figures in parts:
+        lines = summarise(figures) if figures else []
+        if lines:
+            out += ["", *lines]
+    return out
+
+
+def update_readme(summary):
+    """Replace the README's figures with the summary (between its two markers)."""
+    text = README.read_text()
+    start, end = text.index(SUMMARY_START), text.index(SUMMARY_END)
+    README.write_text(text[: start + len(SUMMARY_START)] + "\n" + "\n".join(summary) + "\n" + text[end:])
+
+
+def readme_summary(text):
+    """The summary block as the README holds it (for the test that it matches the report)."""
+    start, end = text.index(SUMMARY_START), text.index(SUMMARY_END)
+    return text[start + len(SUMMARY_START) : end].strip("\n").splitlines()
+
+
 def fmt(value):
     """A figure or a dash."""
     if value is None:
@@ -293,13 +557,30 @@ def fmt(value):
 
 
 def main():
-    """Write the report."""
+    """Write the report, then copy its summary into the README."""
     mode = "quick" if os.environ.get("BENCH_QUICK") == "1" else "full"
+    found = {
+        "push": load("push.json"),
+        "soak": load("soak.json"),
+        "poll": load("poll.json"),
+        "feed": load("feed_write.txt"),
+        "notify": load("notify_bulk.json"),
+        "widget": load("widget_polling.json"),
+        "weight": widget_weight(),
+    }
+    summary = summary_lines(found, mode)
     lines = [
         "# AddChat benchmark report",
         "",
         f"Written by `python -m bench.report` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from bench/results/ "
-        f"({mode} run). Every figure below comes from that run; the README quotes this file.",
+        f"({mode} run). Every figure below comes from that run; the README's figures are its summary, copied "
+        "by the same command.",
+        "",
+        "## Summary",
+        "",
+        SUMMARY_START,
+        *summary,
+        SUMMARY_END,
         "",
         "## Machine",
         "",
@@ -313,23 +594,24 @@ def main():
         *COMMANDS[mode],
         "```",
     ]
-    push = load("push.json")
-    lines += ["", "## Push: latency, throughput, memory per connection (bench/push.py)", ""]
-    lines += push_section(push) if push else ["Not run (no bench/results/push.json)."]
-    soak = load("soak.json")
-    lines += ["", "## Soak: every message exactly once, memory flat, latency over time (bench/soak.py)", ""]
-    lines += soak_section(soak) if soak else ["Not run (no bench/results/soak.json)."]
-    poll = load("poll.json")
-    lines += ["", "## Poll endpoint (bench/poll.py)", ""]
-    lines += poll_section(poll) if poll else ["Not run (no bench/results/poll.json)."]
-    lines += ["", "## Feed writes against the no-ordering ceiling (bench/feed_write.py)", ""]
-    if not (ROOT / "bench" / "feed_write.py").exists():
-        lines.append("Skipped: bench/feed_write.py is not in this tree (it comes with the feed branch).")
-    else:
-        feed = load("feed_write.txt")
-        lines += feed_section(feed) if feed else ["Not run (no bench/results/feed_write.txt)."]
+    sections = [
+        ("Push: latency, throughput, memory per connection (bench/push.py)", "push", push_section),
+        (
+            "Soak: every message exactly once, memory flat, latency over time (bench/soak.py)",
+            "soak",
+            soak_section,
+        ),
+        ("Poll endpoint (bench/poll.py)", "poll", poll_section),
+        ("Feed writes against the no-ordering ceiling (bench/feed_write.py)", "feed", feed_section),
+        ("Notifications to many recipients (bench/notify_bulk.py)", "notify", notify_section),
+        ("The widget in internal mode, in Chromium (bench/widget_polling.py)", "widget", widget_section),
+    ]
+    for title, key, render in sections:
+        lines += ["", f"## {title}", ""]
+        lines += render(found[key]) if found[key] else [f"Not run (nothing from it in {RESULTS.name}/)."]
     REPORT.write_text("\n".join(lines) + "\n")
-    print(f"wrote {REPORT.relative_to(ROOT)} and {len(list(PLOTS.glob('*.png')))} plots in bench/plots/")
+    update_readme(summary)
+    print(f"wrote {REPORT}, {len(list(PLOTS.glob('*.png')))} plots in {PLOTS} and the figures in {README}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ for each state, the send-to-display latency (median, p90, min, max) and the load
 """
 
 import argparse
+import json
 import logging
 import os
 import random
@@ -31,6 +32,7 @@ from addchat.extensions import db
 from addchat.models import ChatBase, User
 from testkit import api_credentials
 
+RESULTS = Path(__file__).resolve().parent / "results"
 CHROMIUM = os.environ.get("ADDCHAT_CHROMIUM", "/usr/bin/chromium")
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 PEOPLE = [("alice", "Alice Martin"), ("bob", "Bob Chen")]
@@ -154,6 +156,9 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter windows and fewer sends")
+    parser.add_argument(
+        "--json", default=str(RESULTS / "widget_polling.json"), help="figures for bench/report.py"
+    )
     args = parser.parse_args(argv)
     window, sends = (10, 10) if args.quick else (30, 30)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
@@ -184,7 +189,27 @@ def main(argv=None):
             f" p90 {p90:.0f} ms, min {delays[0]:.0f} ms, max {delays[-1]:.0f} ms"
         )
     print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    save(args, cfg, rates, delays, sends)
     return 0 if len(delays) == sends else 1
+
+
+def save(args, cfg, rates, delays, sends):
+    """Write the figures bench/report.py reads."""
+    figures = {
+        "command": "python -m bench.widget_polling" + (" --quick" if args.quick else ""),
+        "intervals_ms": {
+            key: cfg[f"ADDCHAT_POLL_{key.upper()}_MS"] for key in ("active", "interval", "hidden")
+        },
+        "polls_per_minute": rates,
+        "sends": sends,
+        "shown": len(delays),
+        "median_ms": statistics.median(delays) if delays else None,
+        "p90_ms": delays[min(len(delays) - 1, int(len(delays) * 0.9))] if delays else None,
+        "max_ms": delays[-1] if delays else None,
+        "load": os.getloadavg(),
+    }
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":
