@@ -55,8 +55,8 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 # Every benchmark, then bench/REPORT.md with its plots and the README's figures (its summary).
-# BENCH_QUICK=1: short runs (about 12 minutes); without it, the issue's sizes (1,000 users x 10 minutes
-# per soak scenario, 10,000 connections: about an hour and a half). wrk from Debian, Chromium for the widget.
+# BENCH_QUICK=1: short runs (about 15 minutes); without it, the issue's sizes (1,000 users x 10 minutes
+# per soak scenario, 10,000 connections: about 75 minutes). wrk from Debian, Chromium for the widget.
 comma := ,
 QUICK := $(filter 1,$(BENCH_QUICK))
 PUSH_LEVELS := $(if $(QUICK),500$(comma)1000,1000$(comma)5000$(comma)10000)
