@@ -7,7 +7,7 @@ queries and bodies at most 2^62, every write needs the session and the X-CSRFTok
 """
 
 from addchat.api import openapi_access, openapi_notifications
-from addchat.api.openapi_parts import errors, json_body, ref
+from addchat.api.openapi_parts import PAGE_PARAMETERS, errors, json_body, page_of, ref
 from addchat.api.parse import MAX_ID, MAX_PATH_ID
 from addchat.transports import NOTIFICATION_TYPES
 
@@ -146,26 +146,10 @@ PATHS = {
             "summary": "One page of history, oldest first; pass before=<id> for older pages",
             "parameters": [
                 PEER,
-                {
-                    "name": "before",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                },
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                *PAGE_PARAMETERS,
             ],
             "responses": {
-                "200": {
-                    "description": "Messages",
-                    **json_body(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "messages": {"type": "array", "items": ref("Message")},
-                                "has_more": {"type": "boolean"},
-                            },
-                        }
-                    ),
-                },
+                **page_of("messages", "Message", "Messages"),
                 **errors(400, 401, 403, 404),
             },
         },

@@ -1,7 +1,7 @@
 """The notification paths and schema of the OpenAPI document (merged into openapi.py)."""
 
-from addchat.api.openapi_parts import errors, json_body, ref
-from addchat.api.parse import MAX_ID, MAX_PATH_ID
+from addchat.api.openapi_parts import PAGE_PARAMETERS, errors, json_body, page_of, ref
+from addchat.api.parse import MAX_PATH_ID
 
 ID = {
     "name": "notification_id",
@@ -34,26 +34,10 @@ PATHS = {
         "get": {
             "summary": "One page of your notifications, newest first; pass before=<id> for older ones",
             "parameters": [
-                {
-                    "name": "before",
-                    "in": "query",
-                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                },
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                *PAGE_PARAMETERS,
             ],
             "responses": {
-                "200": {
-                    "description": "Notifications",
-                    **json_body(
-                        {
-                            "type": "object",
-                            "properties": {
-                                "notifications": {"type": "array", "items": ref("Notification")},
-                                "has_more": {"type": "boolean"},
-                            },
-                        }
-                    ),
-                },
+                **page_of("notifications", "Notification", "Notifications"),
                 **errors(400, 401),
             },
         }
