@@ -254,8 +254,8 @@ def test_brand_colour_keeps_contrast_and_the_theme_defaults_to_light(open_page, 
     w.open_conversation("Bob Chen")
     w.send("Mine in the brand colour")
     expect(w.ticks_of("Mine in the brand colour")).to_have_attribute("aria-label", "Sent")
-    launcher_bg = w.launcher.evaluate("el => getComputedStyle(el).backgroundColor")
-    assert launcher_bg == "rgb(255, 212, 0)", "fills keep the brand colour itself"
+    # Fills keep the brand colour itself (polled: the launcher's background eases in over 0.15 s).
+    expect(w.launcher).to_have_css("background-color", "rgb(255, 212, 0)")
     assert w.launcher.evaluate("el => getComputedStyle(el).color") == "rgb(17, 17, 17)"  # dark on yellow
     result = page.evaluate(CONTRAST_JS)
     assert result["checked"] > 5 and not result["failures"], result
