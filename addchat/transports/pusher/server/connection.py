@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import secrets
+from collections import deque
 
 from limits import RateLimitItemPerSecond
 from limits.storage import MemoryStorage
@@ -25,10 +26,13 @@ def new_socket_id():
 
 
 class Connection:
-    """Per-client state; messages go through a queue so one slow client never stalls a broadcast.
+    """Per-client state; messages go through an outbox so one slow client never stalls a broadcast.
 
-    abort drops the TCP connection; it is used when a client stops reading, since then
-    neither more data nor a close frame can get through.
+    An idle connection holds no outbox and no writer task: both exist only while frames wait, and
+    that is most of what one idle connection used to cost (an asyncio.Queue is four deques, about
+    3 KiB, plus a task parked on it; bench/REPORT.md, memory per connection). abort drops the TCP
+    connection; it is used when a client stops reading, since then neither more data nor a close
+    frame can get through.
     """
 
     def __init__(self, ws, app, loop_time, abort=None):
@@ -42,7 +46,8 @@ class Connection:
         self.ping_sent_at = None
         self.closed = False
         self._abort = abort
-        self._outbox = asyncio.Queue()
+        self._outbox = None  # a deque while frames wait to be written
+        self._writer = None  # the task writing them, alive only as long as the outbox
 
     def touch(self, now):
         """Any message from the client proves it is alive."""
@@ -53,11 +58,11 @@ class Connection:
         """Queue a text frame; a client that lets OUTBOX_LIMIT frames pile up is dropped."""
         if self.closed:
             return
-        if self._outbox.qsize() >= OUTBOX_LIMIT:
+        if self._outbox is not None and len(self._outbox) >= OUTBOX_LIMIT:
             log.warning("dropping slow connection %s", self.socket_id)
             self.abort()
             return
-        self._outbox.put_nowait(text)
+        self._enqueue(text)
 
     def close(self, code, reason, send_error=True):
         """Send pusher:error with the code, then close with it; abort if that is stuck for CLOSE_GRACE."""
@@ -68,7 +73,7 @@ class Connection:
         if self.closed:
             return
         self.closed = True
-        self._outbox.put_nowait((code, reason))
+        self._enqueue((code, reason))
         asyncio.get_running_loop().call_later(CLOSE_GRACE, self.abort)
 
     def abort(self):
@@ -81,14 +86,23 @@ class Connection:
         """At most CLIENT_EVENTS_PER_SECOND client events (a moving window, as the HTTP limits count)."""
         return CLIENT_EVENT_LIMITER.hit(CLIENT_EVENT_LIMIT, "client-events", self.socket_id)
 
-    async def run_writer(self):
-        """Drain the outbox in order until a close marker or a broken socket."""
+    def _enqueue(self, item):
+        """Append a frame (text) or the close marker (code, reason); start a writer if none runs."""
+        if self._outbox is None:
+            self._outbox = deque()
+        self._outbox.append(item)
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._write_outbox())
+
+    async def _write_outbox(self):
+        """Write the outbox in order until it is empty, a close marker, or a broken socket."""
         try:
-            while True:
-                item = await self._outbox.get()
+            while self._outbox:
+                item = self._outbox.popleft()
                 if isinstance(item, tuple):
                     code, reason = item
                     await self.ws.close(code=code, message=reason.encode("utf-8")[:120])
+                    self._outbox = None
                     return
                 await self.ws.send_str(item)
         except (ConnectionError, RuntimeError, asyncio.CancelledError):
@@ -96,3 +110,15 @@ class Connection:
         except Exception:
             self.closed = True
             log.exception("writer of %s failed", self.socket_id)
+        finally:
+            self._writer = None
+            if self.closed or not self._outbox:
+                self._outbox = None
+
+    async def stop_writing(self):
+        """Cancel a writer still running (the socket is gone) and drop what it had left."""
+        writer = self._writer
+        if writer is not None:
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+        self._outbox = None

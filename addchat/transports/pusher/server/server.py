@@ -16,10 +16,9 @@ from .apps import AppRegistry
 from .brokers import LocalBroker
 from .hub import Hub
 from .redis_broker import RedisBroker
-from .websocket import SERVER_KEY, handle_websocket
+from .websocket import SERVER_KEY, SERVER_NAME, handle_websocket
 
 log = logging.getLogger(__name__)
-SERVER_NAME = "addchat-pusher"
 
 
 class PusherServer:
