@@ -122,6 +122,10 @@ class Config:
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "addchat")
     # Largest Socket.IO packet a client may send (typing and presence events are tiny).
     ADDCHAT_SOCKET_MAX_PAYLOAD = _env_int("ADDCHAT_SOCKET_MAX_PAYLOAD", 16 * 1024)
+    # Engine.IO keepalive: the server pings every interval; a client silent for the timeout after a
+    # ping is dropped (python-engineio's defaults; each ping is a timer, see transports/socketio/pings.py).
+    SOCKETIO_PING_INTERVAL = _env_int("SOCKETIO_PING_INTERVAL", 25)
+    SOCKETIO_PING_TIMEOUT = _env_int("SOCKETIO_PING_TIMEOUT", 20)
     # Seconds a connection stays online in Redis without its process's heartbeat (a crashed process);
     # every process refreshes its own and sweeps lapsed ones every third of it (watchers hear "offline").
     ADDCHAT_PRESENCE_TTL = _env_int("ADDCHAT_PRESENCE_TTL", 60)

@@ -6,6 +6,7 @@ from addchat.extensions import socketio
 from addchat.ops.websocket import RefuseCompression, compression_enabled
 from addchat.transports.base import Transport
 from addchat.transports.socketio import events, signout  # noqa: F401  (events registers the handlers)
+from addchat.transports.socketio.pings import ping_from_timers
 from addchat.transports.socketio.presence import presence_store
 from addchat.transports.socketio.push import push_change
 from addchat.transports.socketio.separate import apply_blocks
@@ -28,6 +29,7 @@ class SocketIOTransport(Transport):
     def init_app(self, app):
         """Bind Flask-SocketIO, this app's presence store, the socket handlers and the sign-out hook."""
         socketio.init_app(app, **socketio_options(app))
+        ping_from_timers(socketio.server.eio)  # no green thread parked per idle socket for its pings
         if not compression_enabled(app.config):
             app.wsgi_app = RefuseCompression(app.wsgi_app)  # outermost: before Engine.IO sees the offer
         app.extensions["addchat_presence"] = presence_store(app.config)

@@ -30,6 +30,8 @@ def socketio_options(app):
         "message_queue": cfg.get("SOCKETIO_MESSAGE_QUEUE"),
         "channel": cfg.get("SOCKETIO_CHANNEL", "addchat"),
         "max_http_buffer_size": cfg.get("ADDCHAT_SOCKET_MAX_PAYLOAD", 16 * 1024),
+        "ping_interval": cfg.get("SOCKETIO_PING_INTERVAL", 25),
+        "ping_timeout": cfg.get("SOCKETIO_PING_TIMEOUT", 20),
         # Same-origin only (the default, stated): a page elsewhere cannot ride the session cookie.
         "cors_allowed_origins": None,
     }
