@@ -6,6 +6,7 @@ A client connects with ?user=ID and joins room user:ID; POST /send/ID emits a "c
 room. No AddChat, no session, no database: what Flask-SocketIO under gevent costs by itself, served
 exactly as serve.py serves AddChat (same listener, handler and pool), so the gap between this and
 `gevent` in the report is AddChat's own, and the gap between this and `node` is the library stack's.
+Its Engine.IO pings are timers, as AddChat's are (addchat/transports/socketio/pings.py).
 """
 
 from gevent import monkey
@@ -20,6 +21,7 @@ from flask_socketio import SocketIO, join_room  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import serve  # noqa: E402  (the listener and handler AddChat is served with)
+from addchat.transports.socketio.pings import ping_from_timers  # noqa: E402
 
 app = Flask(__name__)
 socketio = SocketIO(app, async_mode="gevent")
@@ -49,6 +51,7 @@ def connect(auth=None):
 
 
 if __name__ == "__main__":
+    ping_from_timers(socketio.server.eio)
     serve.gevent_server(
         serve.listen("127.0.0.1", int(sys.argv[1])), app, max_connections=20000
     ).serve_forever()

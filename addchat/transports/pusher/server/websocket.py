@@ -34,7 +34,7 @@ class PusherWebSocketResponse(web.WebSocketResponse):
         """Upgrade, then let go of the HTTP request parser, which an upgraded socket never uses again.
 
         aiohttp drops it itself when the connection is lost; dropping it on upgrade saves about
-        0.75 KiB per idle socket (tests/transports/pusher/server/test_memory.py keeps this honest).
+        0.75 KiB per idle socket (tests/transports/pusher/server/test_idle_memory.py keeps this honest).
         """
         writer = await super().prepare(request)
         handler = request.protocol
