@@ -54,7 +54,7 @@ def app(tmp_path, closed_port):
 
 def test_page_explains_each_mode_and_why_pusher_cannot_be_chosen(api):
     html = api("alice").get("/addchat/admin/").get_data(as_text=True)
-    for words in ("within one poll interval", "one open connection per widget", "about 20 KiB each"):
+    for words in ("within one poll interval", "one open connection per widget", "about 15 KiB each"):
         assert words in html
     assert 'data-unavailable="pusher"' in html
     assert "does not answer" in html

@@ -82,7 +82,7 @@ class PusherTransport(Transport):
     name = "pusher"
     summary = (
         "Pushed by Pusher Channels or the built-in Pusher-protocol server: news in well under a second, "
-        "with typing and presence; the connections live in that server (about 20 KiB each), not in the "
+        "with typing and presence; the connections live in that server (about 15 KiB each), not in the "
         "web server; needs its credentials and the server running (flask addchat pusher-server)."
     )
 

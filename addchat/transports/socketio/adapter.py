@@ -22,7 +22,7 @@ class SocketIOTransport(Transport):
     name = "socketio"
     summary = (
         "Pushed over a WebSocket the web server holds (Flask-SocketIO): news in well under a second, "
-        "with typing and presence; costs one open connection per widget (about 50 to 150 KiB each); "
+        "with typing and presence; costs one open connection per widget (about 50 to 65 KiB each); "
         "needs serve.py under gevent or eventlet, and Redis for several processes."
     )
 

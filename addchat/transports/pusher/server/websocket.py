@@ -83,23 +83,25 @@ async def handle_websocket(request):
 
 
 async def serve_messages(server, conn, ws, loop):
-    """Handle text frames until the socket closes; an idle socket keeps no copy of its last frame."""
+    """Handle text frames until the socket closes."""
+    while (text := await next_text(ws)) is not None:
+        conn.touch(loop.time())
+        try:
+            await handle_message(server, conn, text)
+        except Exception:
+            log.exception("message from %s failed", conn.socket_id)
+            conn.send(protocol.error(protocol.RECONNECT_NOW, "Internal server error"))
+        del text  # an idle socket keeps no copy of its last frame while it waits for the next
+
+
+async def next_text(ws):
+    """The next text frame's data, or None once the socket closes (other frames are skipped)."""
     while True:
         msg = await ws.receive()
         if msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED):
-            return
+            return None
         if msg.type == WSMsgType.TEXT:
-            text = msg.data
-            del msg
-            conn.touch(loop.time())
-            try:
-                await handle_message(server, conn, text)
-            except Exception:
-                log.exception("message from %s failed", conn.socket_id)
-                conn.send(protocol.error(protocol.RECONNECT_NOW, "Internal server error"))
-            del text
-        else:
-            del msg
+            return msg.data
 
 
 def protocol_problem(value):
